@@ -1,0 +1,1 @@
+"""Crosswire pipeline: options, configuration, graph wiring and the command line."""

@@ -1,0 +1,88 @@
+"""The ``crosswire`` command: replay files, run live, manage and read Pub/Sub alerts."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import sys
+import time
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+
+def quiet_imports() -> None:
+    """Keep the user's terminal clean of import-time noise from Beam's optional GCP parts."""
+    warnings.filterwarnings("ignore", message=".*apitools.*")
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    for name in ("apache_beam", "apache_beam.io.gcp", "apache_beam.io.filesystems"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def add_replay_parser(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "replay",
+        help="replay feed files and folders through the pipeline",
+        description="Read RSS/Atom feed files (and plain-text articles) and write JSONL outputs to --out.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="feed files, .txt articles, or folders of them")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder (created if missing)")
+    p.add_argument("--config-dir", type=Path, default=None, help="configuration folder (default: configs/)")
+    p.add_argument("--tracked", type=Path, default=None, help="YAML file of tracked countries")
+    p.add_argument("--lang-backend", default="langdetect", choices=("langdetect", "lingua"))
+    p.add_argument("--quiet", action="store_true", help="print only the summary line")
+    p.set_defaults(func=replay_main)
+
+
+def replay_main(args: argparse.Namespace) -> int:
+    from pipeline.config import ConfigError, load_config
+    from pipeline.replay import run_replay
+
+    try:
+        cfg = load_config(args.config_dir, args.lang_backend, args.tracked)
+    except ConfigError as e:
+        print(f"crosswire: configuration error: {e}", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    summary = run_replay(args.paths, args.out, cfg, progress=sys.stderr.isatty() and not args.quiet)
+    if not args.quiet:
+        from pipeline.tables import print_dead_letters, print_tables
+
+        print_dead_letters(args.out, sys.stderr)
+        print_tables(args.out, sys.stdout, width=shutil.get_terminal_size((120, 20)).columns)
+    summary["seconds"] = round(time.monotonic() - started, 1)
+    print(
+        "replay: {files} files, {items_read} items read, {articles} articles, {duplicates} duplicates, "
+        "{dead_letters} dead letters, {empty_feeds} feeds with no items, {stories} stories, "
+        "{alerts} alerts, {seconds} s -> {out}".format(out=args.out, **summary)
+    )
+    if summary["files"] == 0 or (summary["items_read"] == 0 and summary["empty_feeds"] == 0):
+        print("crosswire: nothing could be read from the given paths", file=sys.stderr)
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="crosswire", description="Multilingual news monitoring: stories and diplomatic-action alerts."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_replay_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    quiet_imports()
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("crosswire: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""Crosswire: a streaming news-monitoring pipeline for diplomatic actions."""
+
+from setuptools import setup
+
+BEAM_VERSION = "2.77.0"  # must equal the Dockerfile's apache/beam_python3.11_sdk tag
+
+setup(
+    name="crosswire",
+    version="0.1.0",
+    description="Streaming multilingual news monitoring: stories and diplomatic-action alerts",
+    python_requires=">=3.11,<3.13",
+    packages=["pipeline", "transforms"],
+    install_requires=[
+        f"apache-beam[gcp]=={BEAM_VERSION}",
+        "feedparser>=6.0.11,<7",
+        "langdetect==1.0.9",
+        "lingua-language-detector>=2.0,<3",
+        "spacy>=3.8,<3.9",
+        "google-cloud-pubsub>=2.23,<3",
+        "pycountry>=24.6,<27",
+        "pyyaml>=6.0,<7",
+    ],
+    extras_require={
+        "test": ["pytest>=8,<10", "ruff>=0.8,<1", "mypy>=1.13,<3", "types-PyYAML>=6"],
+    },
+    entry_points={"console_scripts": ["crosswire=pipeline.cli:main"]},
+)

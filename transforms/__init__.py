@@ -1,0 +1,1 @@
+"""Crosswire's pipeline stages: pure logic first, thin Beam composites beside it."""

@@ -1,0 +1,476 @@
+"""Feed ingestion: read files, parse entries, normalise them, drop duplicates.
+
+Pure functions first (bytes in, records out), then the Beam DoFns and composites.
+Every input item ends as an ``Article``, a counted duplicate or a ``DeadLetter``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import html
+import io
+import os
+import re
+import sys
+import time
+import urllib.parse
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+from apache_beam.pvalue import TaggedOutput
+
+from transforms.records import Article, DeadLetter, stable_id
+
+DEAD = "dead_letter"
+DUPLICATE = "duplicate"
+EMPTY = "empty_feed"
+
+MAX_FILE_BYTES = 20_000_000
+MAX_ITEM_CHARS = 500_000
+TEXT_SUFFIXES = {".txt"}
+FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf", ".feed"}
+
+# Query parameters that only track a click; dropping them lets two links to one page compare equal.
+TRACKING_PARAMS = re.compile(
+    r"^(utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|yclid|_hsenc|_hsmi|"
+    r"ocid|cmpid|ns_[a-z_]+|at_[a-z_]+|ito|spm|ref_src|smid|sr_share|taid)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class RawFeed:
+    """The bytes of one input file, as read."""
+
+    source: str
+    body: bytes
+    fetched_ts: float  # the file's modification time (or the fetch time when polling)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One parsed feed entry before normalisation; ``order`` keeps input order for 'first wins'."""
+
+    source: str
+    feed: str
+    index: int
+    fields: dict[str, Any]
+    feed_ts: float | None
+    fetched_ts: float
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def list_input_files(paths: Iterable[str]) -> tuple[list[str], list[DeadLetter]]:
+    """Expand files and folders (recursively) into a sorted list of readable input files."""
+    files: list[str] = []
+    missing: list[DeadLetter] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not child.name.startswith(".") and _looks_like_input(child):
+                    files.append(str(child))
+        elif path.is_file():
+            files.append(str(path))
+        else:
+            missing.append(DeadLetter.of(str(path), "read", "no such file or folder"))
+    return sorted(dict.fromkeys(files)), missing
+
+
+def _looks_like_input(path: Path) -> bool:
+    suffix = path.suffix.lower()
+    return suffix in TEXT_SUFFIXES or suffix in FEED_SUFFIXES
+
+
+def read_file(path: str, max_bytes: int = MAX_FILE_BYTES) -> RawFeed | DeadLetter:
+    """Read one file's bytes; too large or unreadable files become dead letters."""
+    try:
+        size = os.path.getsize(path)
+        if size > max_bytes:
+            return DeadLetter.of(path, "read", f"file of {size} bytes is over the {max_bytes}-byte limit")
+        with open(path, "rb") as f:
+            body = f.read()
+        return RawFeed(path, body, os.path.getmtime(path))
+    except OSError as e:
+        return DeadLetter.of(path, "read", f"cannot read: {e.strerror or e}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing
+
+
+def parse_feed(raw: RawFeed) -> tuple[list[Entry], list[DeadLetter]]:
+    """Parse feed bytes with feedparser; keep what parsed, report what did not.
+
+    feedparser is given a byte stream, never a string, so it cannot reach the network or the
+    file system; it does not load external DTDs. A "bozo" feed keeps its parsed entries and
+    adds one dead letter saying why it is ill-formed.
+    """
+    if Path(raw.source).suffix.lower() in TEXT_SUFFIXES:
+        return parse_text_article(raw)
+    if not raw.body.strip():
+        return [], [DeadLetter.of(raw.source, "parse", "empty file")]
+    if _looks_binary(raw.body):
+        return [], [DeadLetter.of(raw.source, "parse", "binary content, not a feed", raw.body[:80])]
+    import feedparser
+
+    try:
+        parsed = feedparser.parse(io.BytesIO(raw.body), resolve_relative_uris=True, sanitize_html=True)
+    except Exception as e:  # feedparser is meant never to raise; a crash is still only this file's
+        return [], [DeadLetter.of(raw.source, "parse", f"feedparser failed: {type(e).__name__}: {e}", raw.body)]
+
+    dead: list[DeadLetter] = []
+    entries = parsed.get("entries") or []
+    if parsed.get("bozo"):
+        why = _bozo_reason(parsed.get("bozo_exception"))
+        if not entries and not parsed.get("version"):
+            return [], [DeadLetter.of(raw.source, "parse", f"not a readable feed: {why}", raw.body)]
+        dead.append(DeadLetter.of(raw.source, "parse", f"ill-formed feed, {len(entries)} entries kept: {why}", raw.body))
+    elif not parsed.get("version") and not entries:
+        return [], [DeadLetter.of(raw.source, "parse", "not a feed: no RSS or Atom root element", raw.body)]
+
+    channel = parsed.get("feed") or {}
+    feed_name = _clean_text(channel.get("title") or "") or Path(raw.source).stem
+    feed_ts = _struct_to_ts(channel.get("updated_parsed") or channel.get("published_parsed"))
+    out = [
+        Entry(raw.source, feed_name, i, dict(entry), feed_ts, raw.fetched_ts) for i, entry in enumerate(entries)
+    ]
+    return out, dead
+
+
+def parse_text_article(raw: RawFeed) -> tuple[list[Entry], list[DeadLetter]]:
+    """A plain-text file is one article: its first sentence is the title, the rest the body."""
+    text = _decode_text(raw.body)
+    if text is None:
+        return [], [DeadLetter.of(raw.source, "parse", "binary content, not a text article", raw.body[:80])]
+    text = text.strip()
+    if not text:
+        return [], [DeadLetter.of(raw.source, "parse", "empty file")]
+    match = re.match(r"(.{20,300}?[.!?])(\s|$)", text, re.DOTALL)
+    title = (match.group(1) if match else text[:200]).strip()
+    fields = {
+        "title": title,
+        "link": Path(os.path.abspath(raw.source)).as_uri(),
+        "id": "",
+        "summary": "",
+        "content": [{"value": text}],
+    }
+    return [Entry(raw.source, Path(raw.source).parent.name or "text", 0, fields, None, raw.fetched_ts)], []
+
+
+def _decode_text(body: bytes) -> str | None:
+    if _looks_binary(body):
+        return None
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return body.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return body.decode("latin-1")
+
+
+def _looks_binary(body: bytes) -> bool:
+    head = body[:2048]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a byte-order mark is text
+        return False
+    return b"\x00" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 10
+
+
+def _bozo_reason(exc: Any) -> str:
+    if exc is None:
+        return "unknown parser error"
+    name = type(exc).__name__
+    message = str(exc) or repr(exc)
+    return f"{name}: {message}"[:300]
+
+
+# ---------------------------------------------------------------------------------------------
+# Normalising
+
+
+class _TextExtractor(HTMLParser):
+    """Collect the text of an HTML fragment, with block elements turned into spaces."""
+
+    BLOCKS = {"p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "blockquote"}
+    SKIP = {"script", "style"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self._skipping += 1
+        elif tag in self.BLOCKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP and self._skipping:
+            self._skipping -= 1
+        elif tag in self.BLOCKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def strip_html(fragment: str) -> str:
+    """Plain text of an HTML fragment: tags removed, entities decoded, whitespace collapsed."""
+    if not fragment:
+        return ""
+    if "<" in fragment:
+        parser = _TextExtractor()
+        try:
+            parser.feed(fragment)
+            parser.close()
+            fragment = "".join(parser.parts)
+        except Exception:  # HTMLParser is lenient; this is a last resort for pathological markup
+            fragment = re.sub(r"<[^>]*>", " ", fragment)
+    return _clean_text(html.unescape(fragment))
+
+
+def _clean_text(text: str) -> str:
+    text = text.replace("\u00a0", " ").replace("\u200b", "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def canonical_link(link: str) -> str:
+    """The link without tracking parameters, fragment, default port or upper-case host."""
+    link = (link or "").strip()
+    if not link:
+        return ""
+    try:
+        parts = urllib.parse.urlsplit(link)
+    except ValueError:
+        return link
+    if parts.scheme.lower() not in ("http", "https"):
+        return link
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port and not ((parts.scheme.lower() == "http" and port == 80) or (parts.scheme.lower() == "https" and port == 443)):
+        host = f"{host}:{port}"
+    query = [
+        (k, v)
+        for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+        if not TRACKING_PARAMS.match(k)
+    ]
+    return urllib.parse.urlunsplit(
+        (parts.scheme.lower(), host, parts.path or "/", urllib.parse.urlencode(query, doseq=True), "")
+    )
+
+
+def _struct_to_ts(value: Any) -> float | None:
+    """feedparser's parsed dates are UTC ``struct_time``s; turn one into epoch seconds."""
+    if not value:
+        return None
+    try:
+        return float(calendar.timegm(value))
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def iso_utc(ts: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+def entry_published(entry: Entry) -> tuple[float, str]:
+    """Event time of an entry, and where it came from.
+
+    Fallback order: the entry's published date, its updated date, the feed's own date, then
+    the time the feed was fetched (for a replayed file: its modification time).
+    """
+    for key, source in (("published_parsed", "entry"), ("updated_parsed", "updated"), ("created_parsed", "entry")):
+        ts = _struct_to_ts(entry.fields.get(key))
+        if ts is not None:
+            return ts, source
+    if entry.feed_ts is not None:
+        return entry.feed_ts, "feed"
+    return entry.fetched_ts, "fetched"
+
+
+def normalise_entry(entry: Entry, max_chars: int = MAX_ITEM_CHARS) -> Article | DeadLetter:
+    """Turn a parsed entry into an ``Article``, or a dead letter when it cannot be one."""
+    fields = entry.fields
+    where = f"{entry.source}#{entry.index}"
+    title = strip_html(str(fields.get("title") or ""))
+    summary_html = str(fields.get("summary") or fields.get("description") or "")
+    contents = [c.get("value", "") for c in fields.get("content") or [] if isinstance(c, dict)]
+    body_html = max(contents, key=len) if contents else ""
+    size = len(title) + len(summary_html) + len(body_html)
+    if size > max_chars:
+        return DeadLetter.of(where, "normalise", f"item of {size} characters is over the {max_chars} limit", title)
+    summary = strip_html(summary_html)
+    body = strip_html(body_html)
+    if body == summary:
+        body = ""
+    if summary and body.startswith(summary):
+        summary_in_body = True
+    else:
+        summary_in_body = False
+    link = canonical_link(str(fields.get("link") or ""))
+    guid = str(fields.get("id") or fields.get("guid") or "").strip()
+    if not link and guid.lower().startswith(("http://", "https://")):
+        link = canonical_link(guid)
+    if not (link or guid or title):
+        return DeadLetter.of(where, "normalise", "item has neither link nor guid nor title", summary or body)
+    if not (title or summary or body):
+        return DeadLetter.of(where, "normalise", "item has no text (no title, summary or content)", link or guid)
+    published_ts, published_source = entry_published(entry)
+    identity = link or guid or f"{entry.feed}|{title}|{published_ts}"
+    return Article(
+        id=stable_id(identity),
+        link=link or f"urn:crosswire:{stable_id(entry.source, guid or title)}",
+        guid=guid,
+        feed=entry.feed,
+        title=title,
+        summary="" if summary_in_body and not title else summary,
+        body=body,
+        published=iso_utc(published_ts),
+        published_ts=published_ts,
+        published_source=published_source,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# De-duplicating
+
+
+def order_key(article: Article, entry_order: tuple[str, int]) -> tuple[float, str, int]:
+    """'First' means earliest published, then input order: deterministic on every runner."""
+    return (article.published_ts, entry_order[0], entry_order[1])
+
+
+def first_wins(candidates: Iterable[tuple[Any, Article]]) -> tuple[tuple[Any, Article], list[Article]]:
+    """Keep the first of several items that share a key; return it and the ones dropped."""
+    ranked = sorted(candidates, key=lambda c: c[0])
+    return ranked[0], [article for _, article in ranked[1:]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Beam
+
+
+class ReadFeedFilesFn(beam.DoFn):
+    """File path -> RawFeed, or a dead letter; shows progress on a terminal when asked."""
+
+    def __init__(self, progress_total: int = 0) -> None:
+        self.progress_total = progress_total
+        self.files_read = Metrics.counter("crosswire", "files_read")
+        self._seen = 0
+
+    def process(self, path: str) -> Iterator[Any]:
+        if self.progress_total:
+            self._seen += 1
+            if self._seen % 50 == 0 or self._seen == self.progress_total:
+                end = "\n" if self._seen == self.progress_total else ""
+                print(f"\rreading files: {self._seen}/{self.progress_total}", end=end, file=sys.stderr, flush=True)
+        result = read_file(path)
+        if isinstance(result, DeadLetter):
+            yield TaggedOutput(DEAD, result)
+        else:
+            self.files_read.inc()
+            yield result
+
+
+class ParseEntriesFn(beam.DoFn):
+    """RawFeed -> entries; parse problems go to the dead-letter output."""
+
+    def __init__(self) -> None:
+        self.items_read = Metrics.counter("crosswire", "items_read")
+        self.empty_feeds = Metrics.counter("crosswire", "empty_feeds")
+
+    def process(self, raw: RawFeed) -> Iterator[Any]:
+        entries, dead = parse_feed(raw)
+        for letter in dead:
+            yield TaggedOutput(DEAD, letter)
+        if not entries and not dead:
+            self.empty_feeds.inc()
+            yield TaggedOutput(EMPTY, raw.source)
+        self.items_read.inc(len(entries))
+        yield from entries
+
+
+class NormaliseFn(beam.DoFn):
+    """Entry -> (order, Article), keeping input order for de-duplication."""
+
+    def process(self, entry: Entry) -> Iterator[Any]:
+        try:
+            result = normalise_entry(entry)
+        except Exception as e:  # one odd entry must not stop the run
+            result = DeadLetter.of(f"{entry.source}#{entry.index}", "normalise", f"{type(e).__name__}: {e}")
+        if isinstance(result, DeadLetter):
+            yield TaggedOutput(DEAD, result)
+        else:
+            yield (order_key(result, (entry.source, entry.index)), result)
+
+
+class _KeepFirstFn(beam.DoFn):
+    def __init__(self) -> None:
+        self.duplicates = Metrics.counter("crosswire", "duplicates")
+
+    def process(self, keyed: tuple[Any, Iterable[tuple[Any, Article]]]) -> Iterator[Any]:
+        kept, dropped_articles = first_wins(keyed[1])
+        yield kept
+        for dropped in dropped_articles:
+            self.duplicates.inc()
+            yield TaggedOutput(DUPLICATE, dropped)
+
+
+class ReadFeeds(beam.PTransform):
+    """File paths -> normalised articles (with their input order), dead letters, empty feeds."""
+
+    def __init__(self, progress_total: int = 0) -> None:
+        super().__init__()
+        self.progress_total = progress_total
+
+    def expand(self, paths: beam.PCollection) -> dict[str, beam.PCollection]:
+        read = ReadFeedFilesFn(self.progress_total)
+        raw = paths | "ReadFiles" >> beam.ParDo(read).with_outputs(DEAD, main="raw")
+        parsed = raw.raw | "ParseEntries" >> beam.ParDo(ParseEntriesFn()).with_outputs(DEAD, EMPTY, main="entries")
+        normal = parsed.entries | "Normalise" >> beam.ParDo(NormaliseFn()).with_outputs(DEAD, main="articles")
+        dead = (raw[DEAD], parsed[DEAD], normal[DEAD]) | "FlattenDead" >> beam.Flatten()
+        return {"articles": normal.articles, DEAD: dead, EMPTY: parsed[EMPTY]}
+
+
+class Deduplicate(beam.PTransform):
+    """(order, Article) -> Article: first wins by guid within a feed, then by canonical link.
+
+    Batch shape: a GroupByKey per key, so the result does not depend on bundle order.
+    The live pipeline uses ``transforms.dedupe_state`` instead (bounded state with a TTL).
+    """
+
+    def expand(self, ordered: beam.PCollection) -> dict[str, beam.PCollection]:
+        by_guid = (
+            ordered
+            | "KeyByGuid" >> beam.Map(lambda oa: ((oa[1].feed, oa[1].guid or oa[1].link or oa[1].id), oa))
+            | "GroupByGuid" >> beam.GroupByKey()
+            | "FirstByGuid" >> beam.ParDo(_KeepFirstFn()).with_outputs(DUPLICATE, main="kept")
+        )
+        by_link = (
+            by_guid.kept
+            | "KeyByLink" >> beam.Map(lambda oa: (oa[1].link, oa))
+            | "GroupByLink" >> beam.GroupByKey()
+            | "FirstByLink" >> beam.ParDo(_KeepFirstFn()).with_outputs(DUPLICATE, main="kept")
+        )
+        articles = by_link.kept | "DropOrder" >> beam.Map(lambda oa: oa[1])
+        duplicates = (by_guid[DUPLICATE], by_link[DUPLICATE]) | "FlattenDuplicates" >> beam.Flatten()
+        return {"articles": articles, DUPLICATE: duplicates}
+
+
+def with_event_time(article: Article) -> beam.window.TimestampedValue:
+    """Attach the article's published time as its Beam event time."""
+    return beam.window.TimestampedValue(article, article.published_ts)
+

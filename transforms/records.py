@@ -1,0 +1,121 @@
+"""The records that flow between stages: plain, frozen, picklable data.
+
+Data flows one way: feed item -> Article -> entities -> story -> actions -> Alert.
+Each stage returns a new record (``dataclasses.replace``); nothing is mutated.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One entity mention with a language-independent id.
+
+    ``id`` is canonical across languages: an ISO 3166 alpha-3 code for a country
+    (``MEX``), an organisation id (``UNO``, ``EU``), ``person:<key>`` for a person
+    (case-folded, accents stripped), ``name:<key>`` for another proper name.
+    ``start``/``end`` are character offsets into ``article_text(article)``.
+    ``country`` is the state the mention stands for, when known: the country itself,
+    a capital or seat of government used as a metonym, a watchlisted person's state.
+    """
+
+    id: str
+    kind: str  # "country" | "org" | "person" | "name"
+    text: str
+    start: int
+    end: int
+    country: str | None = None
+    role: str | None = None  # watchlist role: head_of_state, head_of_government, foreign_minister...
+    via: str | None = None  # how it matched: name, demonym, capital, watchlist, ...
+
+
+@dataclass(frozen=True)
+class Action:
+    """A diplomatic action an article reports as having happened."""
+
+    type: str
+    actor: str
+    target: str
+    cameo: str
+    plover: str
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """One distinct news item, enriched stage by stage."""
+
+    id: str
+    link: str
+    guid: str
+    feed: str
+    title: str
+    summary: str
+    body: str
+    published: str  # ISO 8601 UTC, "2026-10-02T22:41:00Z"
+    published_ts: float  # seconds since the epoch, the event time
+    published_source: str = "entry"  # entry | updated | feed | fetched
+    lang: str = "und"
+    lang_confidence: float = 0.0
+    entities: tuple[Entity, ...] = ()
+    story_id: str | None = None
+    actions: tuple[Action, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        row = dataclasses.asdict(self)
+        row["story_id"] = self.story_id or self.id
+        return row
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """An input that could not become an article, and why."""
+
+    source: str
+    stage: str
+    reason: str
+    excerpt: str = ""
+
+    MAX_EXCERPT = 300
+
+    @classmethod
+    def of(cls, source: str, stage: str, reason: str, excerpt: str | bytes = "") -> DeadLetter:
+        if isinstance(excerpt, bytes):
+            excerpt = excerpt[: cls.MAX_EXCERPT * 4].decode("utf-8", "replace")
+        return cls(source, stage, reason, excerpt[: cls.MAX_EXCERPT])
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def article_text(article: Article) -> str:
+    """The text that language detection, entities and actions read: title, summary, body."""
+    return "\n".join(part for part in (article.title, article.summary, article.body) if part)
+
+
+def stable_id(*parts: str, length: int = 16) -> str:
+    """A short deterministic id from strings (same input, same id, on every run and worker)."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return digest[:length]
+
+
+@dataclass(frozen=True)
+class Story:
+    """A group of articles, in any language, about one real-world episode."""
+
+    id: str
+    first_seen: str
+    last_seen: str
+    languages: tuple[str, ...]
+    article_count: int
+    headline: str
+    shared_entities: tuple[str, ...] = field(default_factory=tuple)
+    article_ids: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
