@@ -13,12 +13,12 @@ from pipeline.config import Config
 from transforms.actions import DetectActions
 from transforms.alerts import RaiseAlerts
 from transforms.entities import ExtractEntities
-from transforms.feeds import DEAD, DUPLICATE, EMPTY, Deduplicate, ReadFeeds, list_input_files, with_event_time
+from transforms.feeds import DEAD, DUPLICATE, SOURCES, Deduplicate, ReadFeeds, list_input_files, with_event_time
 from transforms.language import DetectLanguage
 from transforms.sinks import WriteJsonl
 from transforms.stories import GroupStories
 
-OUTPUT_FILES = ("articles", "stories", "alerts", "dead_letter")
+OUTPUT_FILES = ("articles", "stories", "alerts", "dead_letter", "duplicates", "sources")
 
 
 def build_stages(articles: beam.PCollection, cfg: Config) -> dict[str, beam.PCollection]:
@@ -47,12 +47,13 @@ def build_replay(
     missing_pc = p | "MissingPaths" >> beam.Create(missing, reshuffle=False)
     outputs["dead_letter"] = (read[DEAD], missing_pc) | "AllDeadLetters" >> beam.Flatten()
     outputs[DUPLICATE] = deduped[DUPLICATE]
-    outputs[EMPTY] = read[EMPTY]
+    outputs[SOURCES] = read[SOURCES]
     return outputs
 
 
 def write_outputs(outputs: dict[str, beam.PCollection], out_dir: Path) -> None:
-    """``articles``, ``stories``, ``alerts``, ``dead_letter`` as ``DIR/<name>.jsonl``."""
+    """Each output as ``DIR/<name>.jsonl``; ``duplicates`` and ``sources`` make the accounting checkable."""
+    renamed = {**outputs, "duplicates": outputs[DUPLICATE]}
     for name in OUTPUT_FILES:
-        outputs[name] | f"Write_{name}" >> WriteJsonl(out_dir, name)
+        renamed[name] | f"Write_{name}" >> WriteJsonl(out_dir, name)
 

@@ -7,6 +7,7 @@ alerted action reaches a new language, an ``update`` with the same ``alert_id`` 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,16 +71,15 @@ def observe(state: StoryAlerts, article: Article, tracked: frozenset[str] | None
                 "evidence": {"sentence": action.sentence, "lang": article.lang, "link": article.link},
             }
             state.raised[aid] = _Raised(payload, {article.lang})
-            out.append(payload)
+            out.append(copy.deepcopy(payload))
             continue
         if article.link not in known.payload["article_links"]:
             known.payload["article_links"].append(article.link)
         if article.lang not in known.languages and article.lang != "und":
             known.languages.add(article.lang)
             known.payload["languages"] = sorted(known.languages)
-            update = dict(known.payload)
+            update = copy.deepcopy(known.payload)
             update["kind"] = "update"
-            update["article_links"] = list(known.payload["article_links"])
             update["updated"] = article.published
             update["evidence"] = {"sentence": action.sentence, "lang": article.lang, "link": article.link}
             out.append(update)

@@ -21,14 +21,18 @@ from pathlib import Path
 from typing import Any
 
 import apache_beam as beam
+from apache_beam.coders import BooleanCoder
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
+from apache_beam.transforms.timeutil import TimeDomain
+from apache_beam.transforms.userstate import ReadModifyWriteStateSpec, TimerSpec, on_timer
+from apache_beam.utils.timestamp import Timestamp
 
 from transforms.records import Article, DeadLetter, stable_id
 
 DEAD = "dead_letter"
 DUPLICATE = "duplicate"
-EMPTY = "empty_feed"
+SOURCES = "sources"
 
 MAX_FILE_BYTES = 20_000_000
 MAX_ITEM_CHARS = 500_000
@@ -341,6 +345,7 @@ def normalise_entry(entry: Entry, max_chars: int = MAX_ITEM_CHARS) -> Article | 
         published=iso_utc(published_ts),
         published_ts=published_ts,
         published_source=published_source,
+        source=entry.source,
     )
 
 
@@ -385,8 +390,14 @@ class ReadFeedFilesFn(beam.DoFn):
             yield result
 
 
+def source_record(raw: RawFeed, entries: list[Entry], dead: list[DeadLetter]) -> dict[str, Any]:
+    """One line of ``sources.jsonl``: what became of an input file, so every file is accounted for."""
+    status = "ok" if entries else ("failed" if dead else "empty")
+    return {"source": raw.source, "status": status, "items": len(entries), "problems": [d.reason for d in dead]}
+
+
 class ParseEntriesFn(beam.DoFn):
-    """RawFeed -> entries; parse problems go to the dead-letter output."""
+    """RawFeed -> entries; parse problems go to the dead-letter output, a file record to SOURCES."""
 
     def __init__(self) -> None:
         self.items_read = Metrics.counter("crosswire", "items_read")
@@ -398,7 +409,7 @@ class ParseEntriesFn(beam.DoFn):
             yield TaggedOutput(DEAD, letter)
         if not entries and not dead:
             self.empty_feeds.inc()
-            yield TaggedOutput(EMPTY, raw.source)
+        yield TaggedOutput(SOURCES, source_record(raw, entries, dead))
         self.items_read.inc(len(entries))
         yield from entries
 
@@ -429,8 +440,18 @@ class _KeepFirstFn(beam.DoFn):
             yield TaggedOutput(DUPLICATE, dropped)
 
 
+class ParseFeeds(beam.PTransform):
+    """RawFeed -> normalised articles (with their input order), dead letters, file records."""
+
+    def expand(self, raws: beam.PCollection) -> dict[str, beam.PCollection]:
+        parsed = raws | "ParseEntries" >> beam.ParDo(ParseEntriesFn()).with_outputs(DEAD, SOURCES, main="entries")
+        normal = parsed.entries | "Normalise" >> beam.ParDo(NormaliseFn()).with_outputs(DEAD, main="articles")
+        dead = (parsed[DEAD], normal[DEAD]) | "FlattenDead" >> beam.Flatten()
+        return {"articles": normal.articles, DEAD: dead, SOURCES: parsed[SOURCES]}
+
+
 class ReadFeeds(beam.PTransform):
-    """File paths -> normalised articles (with their input order), dead letters, empty feeds."""
+    """File paths -> what ``ParseFeeds`` gives, plus the files that could not be read."""
 
     def __init__(self, progress_total: int = 0) -> None:
         super().__init__()
@@ -439,17 +460,16 @@ class ReadFeeds(beam.PTransform):
     def expand(self, paths: beam.PCollection) -> dict[str, beam.PCollection]:
         read = ReadFeedFilesFn(self.progress_total)
         raw = paths | "ReadFiles" >> beam.ParDo(read).with_outputs(DEAD, main="raw")
-        parsed = raw.raw | "ParseEntries" >> beam.ParDo(ParseEntriesFn()).with_outputs(DEAD, EMPTY, main="entries")
-        normal = parsed.entries | "Normalise" >> beam.ParDo(NormaliseFn()).with_outputs(DEAD, main="articles")
-        dead = (raw[DEAD], parsed[DEAD], normal[DEAD]) | "FlattenDead" >> beam.Flatten()
-        return {"articles": normal.articles, DEAD: dead, EMPTY: parsed[EMPTY]}
+        parsed = raw.raw | "Parse" >> ParseFeeds()
+        dead = (raw[DEAD], parsed[DEAD]) | "FlattenDead" >> beam.Flatten()
+        return {"articles": parsed["articles"], DEAD: dead, SOURCES: parsed[SOURCES]}
 
 
 class Deduplicate(beam.PTransform):
     """(order, Article) -> Article: first wins by guid within a feed, then by canonical link.
 
     Batch shape: a GroupByKey per key, so the result does not depend on bundle order.
-    The live pipeline uses ``transforms.dedupe_state`` instead (bounded state with a TTL).
+    The live pipeline uses ``DeduplicateStreaming`` instead (bounded state with a TTL).
     """
 
     def expand(self, ordered: beam.PCollection) -> dict[str, beam.PCollection]:
@@ -474,3 +494,61 @@ def with_event_time(article: Article) -> beam.window.TimestampedValue:
     """Attach the article's published time as its Beam event time."""
     return beam.window.TimestampedValue(article, article.published_ts)
 
+
+
+class _SeenBeforeFn(beam.DoFn):
+    """Streaming 'first wins' per key: remember a key for ``ttl_s`` of event time, then forget it.
+
+    State is one flag per key plus one timer, so memory is bounded by the keys seen within
+    the TTL. Re-served old items (a feed polled again) are dropped here.
+    """
+
+    SEEN = ReadModifyWriteStateSpec("seen", BooleanCoder())
+    FORGET = TimerSpec("forget", TimeDomain.WATERMARK)
+
+    def __init__(self, ttl_s: float) -> None:
+        self.ttl_s = ttl_s
+        self.duplicates = Metrics.counter("crosswire", "duplicates")
+
+    def process(
+        self,
+        keyed: tuple[Any, Article],
+        timestamp: Any = beam.DoFn.TimestampParam,
+        seen: Any = beam.DoFn.StateParam(SEEN),
+        forget: Any = beam.DoFn.TimerParam(FORGET),
+    ) -> Iterator[Any]:
+        article = keyed[1]
+        if seen.read():
+            self.duplicates.inc()
+            yield TaggedOutput(DUPLICATE, article)
+            return
+        seen.write(True)
+        forget.set(Timestamp.of(float(timestamp) + self.ttl_s))
+        yield article
+
+    @on_timer(FORGET)
+    def on_forget(self, seen: Any = beam.DoFn.StateParam(SEEN)) -> Iterator[Any]:
+        seen.clear()
+        return iter(())
+
+
+class DeduplicateStreaming(beam.PTransform):
+    """Article -> Article for unbounded input: first to arrive wins, by guid then by link."""
+
+    def __init__(self, ttl_s: float = 7 * 24 * 3600) -> None:
+        super().__init__()
+        self.ttl_s = ttl_s
+
+    def expand(self, articles: beam.PCollection) -> dict[str, beam.PCollection]:
+        by_guid = (
+            articles
+            | "KeyByGuid" >> beam.Map(lambda a: (f"{a.feed}|{a.guid or a.link}", a))
+            | "FirstByGuid" >> beam.ParDo(_SeenBeforeFn(self.ttl_s)).with_outputs(DUPLICATE, main="kept")
+        )
+        by_link = (
+            by_guid.kept
+            | "KeyByLink" >> beam.Map(lambda a: (a.link, a))
+            | "FirstByLink" >> beam.ParDo(_SeenBeforeFn(self.ttl_s)).with_outputs(DUPLICATE, main="kept")
+        )
+        duplicates = (by_guid[DUPLICATE], by_link[DUPLICATE]) | "FlattenDuplicates" >> beam.Flatten()
+        return {"articles": by_link.kept, DUPLICATE: duplicates}

@@ -65,6 +65,7 @@ class Article:
     entities: tuple[Entity, ...] = ()
     story_id: str | None = None
     actions: tuple[Action, ...] = ()
+    source: str = ""  # the input file or URL the item came from
 
     def to_json(self) -> dict[str, Any]:
         row = dataclasses.asdict(self)

@@ -1,0 +1,75 @@
+"""Alert novelty: one alert per (story, actor, type, target), updates on new languages."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from transforms.alerts import alert_id, alerts_for, is_tracked
+from transforms.records import Action, Article
+
+PNG = Action("persona_non_grata", "PER", "MEX", "1662", "REDUCE_RELATIONS", "Peru declared ...")
+SEVER = Action("sever_relations", "PER", "MEX", "161", "REDUCE_RELATIONS", "Peru severed ...")
+
+
+def article(aid: str, ts: float, lang: str, actions=(PNG,), story="s1") -> Article:
+    return Article(
+        id=aid,
+        link=f"https://n.example/{aid}",
+        guid=aid,
+        feed="F",
+        title=f"title {aid}",
+        summary="",
+        body="",
+        published=f"2025-11-06T20:{int(ts):02d}:00Z",
+        published_ts=ts,
+        lang=lang,
+        story_id=story,
+        actions=tuple(actions),
+    )
+
+
+def test_alert_id_is_deterministic_and_distinct_per_key():
+    assert alert_id("s1", "PER", "persona_non_grata", "MEX") == alert_id("s1", "PER", "persona_non_grata", "MEX")
+    assert alert_id("s1", "PER", "persona_non_grata", "MEX") != alert_id("s1", "MEX", "persona_non_grata", "PER")
+    assert alert_id("s1", "PER", "persona_non_grata", "MEX") != alert_id("s2", "PER", "persona_non_grata", "MEX")
+
+
+def test_first_mention_alerts_and_new_language_updates():
+    out = alerts_for([article("b", 2, "en"), article("a", 1, "en"), article("c", 3, "id")])
+    assert [o["kind"] for o in out] == ["alert", "update"]
+    alert, update = out
+    assert alert["alert_id"] == update["alert_id"]
+    assert alert["actor"] == {"code": "PER", "name": "Peru"} and alert["target"]["code"] == "MEX"
+    assert alert["action"] == {"type": "persona_non_grata", "cameo": "1662", "plover": "REDUCE_RELATIONS"}
+    assert alert["first_seen"] == "2025-11-06T20:01:00Z" and alert["evidence"]["link"].endswith("/a")
+    assert update["languages"] == ["en", "id"]
+    assert update["article_links"] == ["https://n.example/a", "https://n.example/b", "https://n.example/c"]
+
+
+def test_each_action_and_each_story_alerts_once():
+    out = alerts_for(
+        [
+            article("a", 1, "en", actions=(PNG, SEVER)),
+            article("b", 2, "en", actions=(SEVER,)),
+            article("c", 3, "en", actions=(PNG,), story="s2"),
+        ]
+    )
+    keys = [(o["story_id"], o["action"]["type"]) for o in out if o["kind"] == "alert"]
+    assert keys == [("s1", "persona_non_grata"), ("s1", "sever_relations"), ("s2", "persona_non_grata")]
+
+
+def test_order_of_input_does_not_change_the_result():
+    items = [article("a", 1, "en"), article("b", 2, "es"), article("c", 3, "id")]
+    assert alerts_for(items) == alerts_for(list(reversed(items)))
+
+
+def test_untracked_countries_raise_nothing():
+    assert is_tracked(PNG, None)
+    assert is_tracked(PNG, frozenset({"MEX"}))
+    assert not is_tracked(PNG, frozenset({"COL"}))
+    assert alerts_for([article("a", 1, "en")], tracked=frozenset({"COL"})) == []
+
+
+def test_undetermined_language_does_not_count_as_new_coverage():
+    out = alerts_for([article("a", 1, "en"), dataclasses.replace(article("b", 2, "und"))])
+    assert [o["kind"] for o in out] == ["alert"]
