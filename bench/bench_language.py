@@ -45,7 +45,9 @@ def measure(backend: str, docs: list[tuple[str, str]], runs: int) -> tuple[float
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--corpus", type=Path, default=Path(__file__).resolve().parents[2] / "shared/corpus-dev/articles.jsonl")
+    ap.add_argument(
+        "--corpus", type=Path, default=Path(__file__).resolve().parents[2] / "shared/corpus-dev/articles.jsonl"
+    )
     args = ap.parse_args()
     paragraphs, snippets = load(args.corpus)
     print(f"{'backend':10} {'input':10} {'docs':>5} {'accuracy':>9} {'docs/s (median)':>16}")

@@ -7,6 +7,7 @@ without the command line. Step labels are stable: Dataflow's ``--update`` matche
 from __future__ import annotations
 
 from pathlib import Path
+
 import apache_beam as beam
 
 from pipeline.config import Config
@@ -56,4 +57,3 @@ def write_outputs(outputs: dict[str, beam.PCollection], out_dir: Path) -> None:
     renamed = {**outputs, "duplicates": outputs[DUPLICATE]}
     for name in OUTPUT_FILES:
         renamed[name] | f"Write_{name}" >> WriteJsonl(out_dir, name)
-

@@ -10,7 +10,9 @@ class CrosswireOptions(PipelineOptions):
     def _add_argparse_args(cls, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--config_dir", default=None, help="folder of YAML configuration (default: configs/)")
         parser.add_argument("--lang_backend", default="langdetect", choices=("langdetect", "lingua"))
-        parser.add_argument("--tracked", default=None, help="YAML file of tracked countries (default: configs/tracked.yaml)")
+        parser.add_argument(
+            "--tracked", default=None, help="YAML file of tracked countries (default: configs/tracked.yaml)"
+        )
         parser.add_argument("--feeds", default=None, help="YAML list of feeds to poll (live mode)")
         parser.add_argument("--out", default=None, help="folder for JSONL outputs")
         parser.add_argument("--alerts_topic", default=None, help="Pub/Sub topic for alerts: projects/P/topics/T")

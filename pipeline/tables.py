@@ -25,9 +25,9 @@ def format_table(headers: list[str], rows: list[list[str]], width: int) -> list[
         return []
     sizes = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers[:-1])]
     last = max(20, width - sum(sizes) - 2 * len(sizes))
-    lines = ["  ".join(h.ljust(s) for h, s in zip(headers[:-1], sizes)) + "  " + headers[-1]]
+    lines = ["  ".join(h.ljust(s) for h, s in zip(headers[:-1], sizes, strict=True)) + "  " + headers[-1]]
     for row in rows:
-        cells = [c.ljust(s) for c, s in zip(row[:-1], sizes)]
+        cells = [c.ljust(s) for c, s in zip(row[:-1], sizes, strict=True)]
         lines.append("  ".join(cells) + "  " + _fit(row[-1], last))
     return lines
 

@@ -118,16 +118,30 @@ class RaiseAlertsFn(EventTimeOrderedFn[StoryAlerts]):
 
 
 class RaiseAlerts(beam.PTransform):
-    """Articles with story ids and actions -> alert and update payloads (dicts)."""
+    """Articles with story ids and actions -> alert and update payloads (dicts).
 
-    def __init__(self, tracked: frozenset[str] | None = None, horizon_s: float = 7 * 24 * 3600) -> None:
+    Unbounded input: a stateful DoFn per story that handles articles in event-time order as
+    the watermark passes. Bounded input (a replay): one GroupByKey per story and the same pure
+    ``observe`` over the sorted articles, which needs no timers at all.
+    """
+
+    def __init__(
+        self, tracked: frozenset[str] | None = None, horizon_s: float = 7 * 24 * 3600, streaming: bool = True
+    ) -> None:
         super().__init__()
-        self.tracked, self.horizon_s = tracked, horizon_s
+        self.tracked, self.horizon_s, self.streaming = tracked, horizon_s, streaming
 
     def expand(self, articles: beam.PCollection) -> beam.PCollection:
-        return (
+        keyed = (
             articles
             | "WithActions" >> beam.Filter(lambda a: bool(a.actions))
             | "KeyByStory" >> beam.Map(lambda a: (a.story_id or a.id, a))
-            | "Novelty" >> beam.ParDo(RaiseAlertsFn(self.tracked, self.horizon_s))
+        )
+        if self.streaming:
+            return keyed | "Novelty" >> beam.ParDo(RaiseAlertsFn(self.tracked, self.horizon_s))
+        tracked = self.tracked
+        return (
+            keyed
+            | "GroupByStory" >> beam.GroupByKey()
+            | "NoveltyPerStory" >> beam.FlatMap(lambda kv: alerts_for(kv[1], tracked))
         )

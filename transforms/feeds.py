@@ -137,16 +137,16 @@ def parse_feed(raw: RawFeed) -> tuple[list[Entry], list[DeadLetter]]:
         why = _bozo_reason(parsed.get("bozo_exception"))
         if not entries and not parsed.get("version"):
             return [], [DeadLetter.of(raw.source, "parse", f"not a readable feed: {why}", raw.body)]
-        dead.append(DeadLetter.of(raw.source, "parse", f"ill-formed feed, {len(entries)} entries kept: {why}", raw.body))
+        dead.append(
+            DeadLetter.of(raw.source, "parse", f"ill-formed feed, {len(entries)} entries kept: {why}", raw.body)
+        )
     elif not parsed.get("version") and not entries:
         return [], [DeadLetter.of(raw.source, "parse", "not a feed: no RSS or Atom root element", raw.body)]
 
     channel = parsed.get("feed") or {}
     feed_name = _clean_text(channel.get("title") or "") or Path(raw.source).stem
     feed_ts = _struct_to_ts(channel.get("updated_parsed") or channel.get("published_parsed"))
-    out = [
-        Entry(raw.source, feed_name, i, dict(entry), feed_ts, raw.fetched_ts) for i, entry in enumerate(entries)
-    ]
+    out = [Entry(raw.source, feed_name, i, dict(entry), feed_ts, raw.fetched_ts) for i, entry in enumerate(entries)]
     return out, dead
 
 
@@ -264,12 +264,12 @@ def canonical_link(link: str) -> str:
         port = parts.port
     except ValueError:
         port = None
-    if port and not ((parts.scheme.lower() == "http" and port == 80) or (parts.scheme.lower() == "https" and port == 443)):
+    if port and not (
+        (parts.scheme.lower() == "http" and port == 80) or (parts.scheme.lower() == "https" and port == 443)
+    ):
         host = f"{host}:{port}"
     query = [
-        (k, v)
-        for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
-        if not TRACKING_PARAMS.match(k)
+        (k, v) for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)
     ]
     return urllib.parse.urlunsplit(
         (parts.scheme.lower(), host, parts.path or "/", urllib.parse.urlencode(query, doseq=True), "")
@@ -320,10 +320,6 @@ def normalise_entry(entry: Entry, max_chars: int = MAX_ITEM_CHARS) -> Article | 
     body = strip_html(body_html)
     if body == summary:
         body = ""
-    if summary and body.startswith(summary):
-        summary_in_body = True
-    else:
-        summary_in_body = False
     link = canonical_link(str(fields.get("link") or ""))
     guid = str(fields.get("id") or fields.get("guid") or "").strip()
     if not link and guid.lower().startswith(("http://", "https://")):
@@ -340,7 +336,7 @@ def normalise_entry(entry: Entry, max_chars: int = MAX_ITEM_CHARS) -> Article | 
         guid=guid,
         feed=entry.feed,
         title=title,
-        summary="" if summary_in_body and not title else summary,
+        summary=summary,
         body=body,
         published=iso_utc(published_ts),
         published_ts=published_ts,
@@ -493,7 +489,6 @@ class Deduplicate(beam.PTransform):
 def with_event_time(article: Article) -> beam.window.TimestampedValue:
     """Attach the article's published time as its Beam event time."""
     return beam.window.TimestampedValue(article, article.published_ts)
-
 
 
 class _SeenBeforeFn(beam.DoFn):

@@ -90,7 +90,8 @@ def test_streaming_dedupe_drops_reserved_items_and_forgets_after_the_ttl():
     )
     with TestPipeline(runner=BundleBasedDirectRunner(), options=options) as p:
         out = p | stream | DeduplicateStreaming(ttl_s=100)
-        assert_that(out["articles"] | beam.Map(lambda a: (a.guid, a.published_ts)), equal_to(
-            [("g1", 10), ("g2", 11), ("g1", 201)]
-        ))
+        assert_that(
+            out["articles"] | beam.Map(lambda a: (a.guid, a.published_ts)),
+            equal_to([("g1", 10), ("g2", 11), ("g1", 201)]),
+        )
         assert_that(out[DUPLICATE] | "Dups" >> beam.Map(lambda a: a.guid), equal_to(["g1", "g3"]), label="dups")

@@ -1,0 +1,549 @@
+"""Unit tests for transforms/actions.py: sentences written for these tests, not taken from the corpus.
+
+Most tests build entities by hand (surface string -> ISO3), so they test the detector alone;
+a few use the real EntityExtractor, and one runs the corpus evaluation (shared marker).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from transforms.actions import (
+    ACTION_TYPES,
+    ActionDetector,
+    DetectActions,
+    DetectActionsFn,
+    load_lexicon,
+    split_sentences,
+)
+from transforms.records import Action, Article, Entity
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = ROOT / "configs"
+CORPUS = ROOT.parent / "shared" / "corpus-dev" / "articles.jsonl"
+PUBLISHED = "2026-10-14T09:00:00Z"
+
+# Surface forms -> state, in every language the tests use. Longest first when matching.
+STATES = {
+     "Algeria": "DZA", "Algerian": "DZA", "Algérie": "DZA", "Algerien": "DZA", "Algiers": "DZA", "Alger": "DZA",
+     "Algeri": "DZA", "Algerije": "DZA", "Aljazair": "DZA", "Mali": "MLI", "Malian": "MLI", "Bamako": "MLI",
+     "Brazil": "BRA", "Brazilian": "BRA", "Brasil": "BRA", "brasileño": "BRA", "brasileños": "BRA",
+     "brasileiros": "BRA", "Brésil": "BRA", "Brasilien": "BRA", "brasilianische": "BRA",
+     "brasilianischen": "BRA", "Brasile": "BRA", "brasiliano": "BRA", "brasiliani": "BRA", "Brazilië": "BRA",
+     "Braziliaanse": "BRA", "Chile": "CHL", "chileno": "CHL", "Chilean": "CHL", "chilenos": "CHL",
+     "Chili": "CHL", "chilien": "CHL", "chiliens": "CHL", "chilenischen": "CHL", "Cile": "CHL", "cileno": "CHL",
+     "Chileense": "CHL", "Cili": "CHL", "Santiago": "CHL", "Ghana": "GHA", "Ghanaian": "GHA", "Accra": "GHA",
+     "Norway": "NOR", "Norwegian": "NOR", "Noruega": "NOR", "noruego": "NOR", "Norvège": "NOR",
+     "norvégien": "NOR", "norvégiens": "NOR", "Norwegen": "NOR", "norwegischen": "NOR", "Norvegia": "NOR",
+     "norvegese": "NOR", "Noorwegen": "NOR", "Noorse": "NOR", "Norwegia": "NOR", "Oslo": "NOR", "Vietnam": "VNM",
+     "Vietnamese": "VNM", "vietnamita": "VNM", "vietnamien": "VNM", "Vietnamees": "VNM", "Hanoi": "VNM",
+     "Hanói": "VNM", "Kenya": "KEN", "Kenyan": "KEN", "Quénia": "KEN", "queniano": "KEN", "quenianos": "KEN",
+     "Kenia": "KEN", "keniano": "KEN", "kenianischen": "KEN", "Keniaanse": "KEN", "Nairobi": "KEN",
+     "Peru": "PER", "Peruvian": "PER", "Perú": "PER", "peruano": "PER", "peruana": "PER", "Pérou": "PER",
+     "péruvien": "PER", "Lima": "PER", "Uruguay": "URY", "uruguayo": "URY", "uruguaya": "URY", "Uruguai": "URY",
+     "Montevideo": "URY", "Thailand": "THA", "Thai": "THA", "Thaïlande": "THA", "Tailandia": "THA",
+     "Bangkok": "THA", "Cambodia": "KHM", "Cambodian": "KHM", "Cambodge": "KHM", "Camboya": "KHM",
+     "Kamboja": "KHM", "Phnom Penh": "KHM", "Austria": "AUT", "Austrian": "AUT", "Österreich": "AUT",
+     "österreichischen": "AUT", "Autriche": "AUT", "Oostenrijk": "AUT", "Oostenrijkse": "AUT", "Vienna": "AUT",
+     "Wien": "AUT", "Hungary": "HUN", "Hungarian": "HUN", "Ungarn": "HUN", "ungarischen": "HUN",
+     "ungarische": "HUN", "ungarischer": "HUN", "Hongarije": "HUN", "Hongaarse": "HUN", "Ungheria": "HUN",
+     "ungherese": "HUN", "ungheresi": "HUN", "Budapest": "HUN", "Malaysia": "MYS", "Malaysian": "MYS",
+     "Kuala Lumpur": "MYS", "Indonesia": "IDN", "Indonesian": "IDN", "Jakarta": "IDN", "Myanmar": "MMR",
+     "Egypt": "EGY", "Egyptian": "EGY", "Égypte": "EGY", "égyptien": "EGY", "Egitto": "EGY", "egiziano": "EGY",
+     "etiopi": "ETH", "gambien": "GMB", "ghanaian": "GHA", "bolivianos": "BOL", "boliviana": "BOL",
+     "Caire": "EGY", "Cairo": "EGY", "Il Cairo": "EGY", "Ethiopia": "ETH", "Ethiopian": "ETH", "Éthiopie": "ETH",
+     "éthiopien": "ETH", "Etiopia": "ETH", "etiope": "ETH", "Addis Ababa": "ETH", "Senegal": "SEN",
+     "Sénégal": "SEN", "Dakar": "SEN", "Gambia": "GMB", "Gambie": "GMB", "Paraguay": "PRY", "paraguayo": "PRY",
+     "Paraguai": "PRY", "Asunción": "PRY", "Bolivia": "BOL", "boliviano": "BOL", "Bolivian": "BOL",
+     "Portugal": "PRT", "Angola": "AGO", "angolano": "AGO", "angolanos": "AGO", "Luanda": "AGO",
+     "Mozambique": "MOZ", "Moçambique": "MOZ", "moçambicano": "MOZ",
+}  # fmt: skip
+
+
+def entities_for(text: str) -> list[Entity]:
+    """Hand-built country entities: every listed surface form, longest match first, no overlaps."""
+    taken: list[tuple[int, int]] = []
+    found: list[Entity] = []
+    for surface in sorted(STATES, key=len, reverse=True):
+        for m in re.finditer(rf"(?<!\w){re.escape(surface)}(?:['’]s)?(?!\w)", text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            code = STATES[surface]
+            found.append(Entity(code, "country", m.group(), m.start(), m.end(), code, None, "name"))
+    return sorted(found, key=lambda e: e.start)
+
+
+@pytest.fixture(scope="session")
+def lexicon() -> dict:
+    return load_lexicon(CONFIG)
+
+
+@pytest.fixture(scope="session")
+def detector(lexicon: dict) -> ActionDetector:
+    return ActionDetector(lexicon)
+
+
+def keys(detector: ActionDetector, text: str, lang: str, published: str = PUBLISHED) -> set[tuple[str, str, str]]:
+    return {(a.type, a.actor, a.target) for a in detector.detect(text, lang, entities_for(text), published)}
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+def test_lexicon_maps_every_type_to_cameo_and_plover(lexicon: dict) -> None:
+    for name in ACTION_TYPES:
+        spec = lexicon["types"][name]
+        assert re.fullmatch(r"\d{3,4}", str(spec["cameo"])), name
+        assert spec["plover"].isupper(), name
+    assert lexicon["types"]["sever_relations"]["cameo"] == "161"
+    assert lexicon["types"]["impose_sanctions"]["cameo"] == "163"
+    assert lexicon["types"]["grant_asylum"]["cameo"] == "075"
+    assert lexicon["types"]["suspend_talks"]["cameo"] == "164"
+
+
+def test_lexicon_covers_eight_languages_for_every_type(lexicon: dict) -> None:
+    for name in ACTION_TYPES:
+        assert set(lexicon["triggers"][name]) >= {"en", "es", "pt", "fr", "de", "it", "nl", "id"}, name
+
+
+def test_load_lexicon_fails_fast_on_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        load_lexicon(tmp_path)
+
+
+def test_load_lexicon_rejects_incomplete_config(tmp_path: Path) -> None:
+    (tmp_path / "actions.yaml").write_text("types: {}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="sever_relations"):
+        load_lexicon(tmp_path)
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def test_split_sentences_keeps_abbreviations_and_initials() -> None:
+    text = "Mr. Okafor met U.S. officials in Accra. Gen. J. Mensah left on Friday! Then talks resumed."
+    assert [s for _, s in split_sentences(text)] == [
+        "Mr. Okafor met U.S. officials in Accra.",
+        "Gen. J. Mensah left on Friday!",
+        "Then talks resumed.",
+    ]
+
+
+def test_split_sentences_splits_lines_and_keeps_offsets() -> None:
+    text = "Headline without stop\nA summary. Another one.\nBody."
+    parts = split_sentences(text)
+    assert [s for _, s in parts] == ["Headline without stop", "A summary.", "Another one.", "Body."]
+    for start, sentence in parts:
+        assert text[start : start + len(sentence)] == sentence
+
+
+def test_split_sentences_needs_a_capital_after_the_period() -> None:
+    assert len(split_sentences("Growth was 2.5 per cent. it was not split here.")) == 1
+
+
+# --------------------------------------------------------------------------- triggers, per language
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "Ghana expelled two Norwegian diplomats on Tuesday.", ("expel_diplomat", "GHA", "NOR")),
+        ("en", "Kenya recalled its ambassador to Ghana for consultations.", ("recall_ambassador", "KEN", "GHA")),
+        ("en", "Thailand summoned Cambodia's envoy over the border shelling.", ("summon_ambassador", "THA", "KHM")),
+        ("es", "Chile rompió relaciones diplomáticas con Paraguay este lunes.", ("sever_relations", "CHL", "PRY")),
+        ("es", "Uruguay expulsó a tres diplomáticos brasileños.", ("expel_diplomat", "URY", "BRA")),
+        ("es", "Perú convocó al embajador de Bolivia para pedir explicaciones.", ("summon_ambassador", "PER", "BOL")),
+        ("pt", "Angola expulsou dois diplomatas quenianos na quarta-feira.", ("expel_diplomat", "AGO", "KEN")),
+        ("pt", "O Brasil retirou o seu embaixador em Luanda.", ("recall_ambassador", "BRA", "AGO")),
+        ("pt", "Moçambique fecha a sua embaixada em Portugal.", ("close_embassy", "MOZ", "PRT")),
+        ("fr", "Le Sénégal rappelle son ambassadeur en Gambie.", ("recall_ambassador", "SEN", "GMB")),
+        ("fr", "L'Égypte a convoqué l'ambassadeur d'Éthiopie au Caire.", ("summon_ambassador", "EGY", "ETH")),
+        ("fr", "Le Chili rompt ses relations diplomatiques avec le Pérou.", ("sever_relations", "CHL", "PER")),
+        ("de", "Österreich weist zwei ungarische Diplomaten aus.", ("expel_diplomat", "AUT", "HUN")),
+        ("de", "Ungarn hat den österreichischen Botschafter einbestellt.", ("summon_ambassador", "HUN", "AUT")),
+        ("de", "Norwegen ruft seinen Botschafter aus Brasilien zurück.", ("recall_ambassador", "NOR", "BRA")),
+        ("it", "L'Egitto espelle due diplomatici etiopi.", ("expel_diplomat", "EGY", "ETH")),
+        ("it", "L'Ungheria richiama il proprio ambasciatore in Norvegia.", ("recall_ambassador", "HUN", "NOR")),
+        ("it", "Il Cile ha convocato l'ambasciatore brasiliano.", ("summon_ambassador", "CHL", "BRA")),
+        ("nl", "Oostenrijk zet drie Hongaarse diplomaten het land uit.", ("expel_diplomat", "AUT", "HUN")),
+        ("nl", "Noorwegen heeft de Braziliaanse ambassadeur ontboden.", ("summon_ambassador", "NOR", "BRA")),
+        ("nl", "Hongarije roept zijn ambassadeur in Oostenrijk terug.", ("recall_ambassador", "HUN", "AUT")),
+        ("id", "Malaysia mengusir dua diplomat Myanmar.", ("expel_diplomat", "MYS", "MMR")),
+        ("id", "Indonesia memanggil Duta Besar Malaysia di Jakarta.", ("summon_ambassador", "IDN", "MYS")),
+        ("id", "Thailand memutuskan hubungan diplomatik dengan Kamboja.", ("sever_relations", "THA", "KHM")),
+    ],
+)
+def test_trigger_with_actor_and_target(detector: ActionDetector, lang: str, text: str, expected: tuple) -> None:
+    assert keys(detector, text, lang) == {expected}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "Kenya granted political asylum to a former Ghanaian minister.", ("grant_asylum", "KEN", "GHA")),
+        ("es", "Chile concedió asilo político a un opositor boliviano.", ("grant_asylum", "CHL", "BOL")),
+        ("fr", "Le Sénégal accorde l'asile à un opposant gambien.", ("grant_asylum", "SEN", "GMB")),
+        ("en", "Norway imposed sanctions on six Vietnamese officials.", ("impose_sanctions", "NOR", "VNM")),
+        ("de", "Österreich verhängt Sanktionen gegen ungarischen Funktionäre.", ("impose_sanctions", "AUT", "HUN")),
+        ("en", "Peru declared a Bolivian diplomat persona non grata.", ("persona_non_grata", "PER", "BOL")),
+        ("en", "Thailand suspended talks with Cambodia after the clash.", ("suspend_talks", "THA", "KHM")),
+        ("es", "Paraguay suspende el diálogo con Bolivia.", ("suspend_talks", "PRY", "BOL")),
+        ("en", "Egypt closes its embassy in Addis Ababa.", ("close_embassy", "EGY", "ETH")),
+        ("it", "L'Egitto chiude l'ambasciata ad Addis Ababa.", ("close_embassy", "EGY", "ETH")),
+    ],
+)
+def test_other_types(detector: ActionDetector, lang: str, text: str, expected: tuple) -> None:
+    assert expected in keys(detector, text, lang)
+
+
+def test_announced_future_counts_as_done(detector: ActionDetector) -> None:
+    assert keys(detector, "Chile romperá relaciones diplomáticas con Paraguay.", "es") == {
+        ("sever_relations", "CHL", "PRY")
+    }
+    text = "Kenya's president said his government would break diplomatic ties with Ghana."
+    assert keys(detector, text, "en") == {("sever_relations", "KEN", "GHA")}
+
+
+# --------------------------------------------------------------------------- attribution
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "Ghana's ambassador was summoned by Norway on Monday.", ("summon_ambassador", "NOR", "GHA")),
+        ("es", "El embajador chileno fue expulsado por Uruguay.", ("expel_diplomat", "URY", "CHL")),
+        ("fr", "Deux diplomates chiliens ont été expulsés par le Pérou.", ("expel_diplomat", "PER", "CHL")),
+        ("id", "Dua diplomat Vietnam diusir oleh Malaysia.", ("expel_diplomat", "MYS", "VNM")),
+    ],
+)
+def test_passive_voice(detector: ActionDetector, lang: str, text: str, expected: tuple) -> None:
+    assert keys(detector, text, lang) == {expected}
+
+
+def test_possessive_target_and_recall_host(detector: ActionDetector) -> None:
+    assert keys(detector, "Hanoi expelled Thailand's ambassador.", "en") == {("expel_diplomat", "VNM", "THA")}
+    assert keys(detector, "El embajador de Chile en Lima fue convocado por Perú.", "es") == {
+        ("summon_ambassador", "PER", "CHL")
+    }
+    # Recall: the target is the host country, wherever the recalling state is named.
+    assert keys(detector, "Ghana recalled its envoy from Nairobi.", "en") == {("recall_ambassador", "GHA", "KEN")}
+
+
+def test_reacting_state_is_not_the_actor(detector: ActionDetector) -> None:
+    text = "Paraguay condemned Bolivia's decision to cut diplomatic ties."
+    assert keys(detector, text, "en") == {("sever_relations", "BOL", "PRY")}
+    text = "Bamako accuse Alger d'ingérence et annonce le rappel de son ambassadeur."
+    assert keys(detector, text, "fr") == {("recall_ambassador", "MLI", "DZA")}
+
+
+def test_unnamed_subject_falls_back_to_the_article(detector: ActionDetector) -> None:
+    text = "Kenya recalls ambassador from Ghana\nThe foreign ministry said it recalled its ambassador to Ghana."
+    assert keys(detector, text, "en") == {("recall_ambassador", "KEN", "GHA")}
+
+
+def test_person_resolves_to_their_state(detector: ActionDetector) -> None:
+    text = "President Rivas announced that the country expels two Chilean diplomats."
+    person = Entity("person:rivas", "person", "Rivas", 10, 15, "PRY", "head_of_state", "watchlist")
+    found = detector.detect(text, "en", [person, *entities_for(text)], PUBLISHED)
+    assert {(a.type, a.actor, a.target) for a in found} == {("expel_diplomat", "PRY", "CHL")}
+
+
+def test_organisation_may_be_a_target_but_not_an_actor(detector: ActionDetector) -> None:
+    text = "Mali expelled the UN envoy."
+    un = Entity("UNO", "org", "UN", 17, 19, None, None, "name")
+    found = detector.detect(text, "en", [*entities_for(text), un], PUBLISHED)
+    assert {(a.type, a.actor, a.target) for a in found} == {("expel_diplomat", "MLI", "UNO")}
+
+
+# --------------------------------------------------------------------------- mutual steps
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "kind", "a", "b"),
+    [
+        ("en", "Mali and Algeria recalled their ambassadors.", "recall_ambassador", "MLI", "DZA"),
+        ("de", "Kenia und Angola ziehen ihre Botschafter ab.", "recall_ambassador", "KEN", "AGO"),
+        ("fr", "Le Sénégal et la Gambie s'expulsent mutuellement des diplomates.", "expel_diplomat", "SEN", "GMB"),
+        ("it", "Egitto ed Etiopia ritirano gli ambasciatori.", "recall_ambassador", "EGY", "ETH"),
+        ("nl", "Oostenrijk en Hongarije roepen hun ambassadeurs terug.", "recall_ambassador", "AUT", "HUN"),
+        ("en", "Thailand and Cambodia agreed to restore diplomatic relations.", "restore_relations", "THA", "KHM"),
+        ("es", "Chile y Bolivia restablecen relaciones diplomáticas.", "restore_relations", "CHL", "BOL"),
+        ("id", "Thailand dan Kamboja sepakat memulihkan hubungan diplomatik.", "restore_relations", "THA", "KHM"),
+    ],
+)
+def test_mutual_actions_give_both_directions(
+    detector: ActionDetector, lang: str, text: str, kind: str, a: str, b: str
+) -> None:
+    assert keys(detector, text, lang) == {(kind, a, b), (kind, b, a)}
+
+
+def test_restoring_relations_with_a_partner_is_bilateral(detector: ActionDetector) -> None:
+    assert keys(detector, "Egypt restored diplomatic ties with Ethiopia.", "en") == {
+        ("restore_relations", "EGY", "ETH"),
+        ("restore_relations", "ETH", "EGY"),
+    }
+
+
+# --------------------------------------------------------------------------- demands, threats, hypotheses, denials
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Lawmakers urged the government to expel Norway's ambassador."),
+        ("en", "Ghana could recall its ambassador to Kenya if the dispute escalates."),
+        ("en", "Thailand threatened to sever diplomatic ties with Cambodia."),
+        ("en", "The minister ruled out expelling Vietnamese diplomats."),
+        ("en", "Kenya will not recall its envoy from Ghana, officials said."),
+        ("en", "Analysts said the row was unlikely to lead to a break in relations between Chile and Peru."),
+        ("en", "Recalling the ambassador from Accra was not being considered, Nairobi said."),
+        ("es", "La oposición exigió expulsar al embajador boliviano de Lima."),
+        ("es", "Chile descartó romper relaciones con Paraguay."),
+        ("es", "Uruguay podría convocar al embajador brasileño."),
+        ("es", "Perú amenazó con expulsar a los diplomáticos bolivianos."),
+        ("pt", "O governo descartou retirar o embaixador do Brasil em Luanda."),
+        ("pt", "Deputados pediram que Angola expulse os diplomatas quenianos."),
+        ("fr", "Le Sénégal a exclu de rappeler son ambassadeur en Gambie."),
+        ("fr", "L'Égypte pourrait expulser des diplomates éthiopiens."),
+        ("fr", "Le Caire menace de rompre ses relations avec l'Éthiopie."),
+        ("de", "Österreich schloss aus, ungarische Diplomaten auszuweisen."),
+        ("de", "Die Opposition forderte, den ungarischen Botschafter auszuweisen."),
+        ("de", "Norwegen könnte seinen Botschafter aus Brasilien zurückrufen."),
+        ("de", "Ungarn drohte mit dem Abbruch der Beziehungen zu Österreich."),
+        ("it", "L'Ungheria ha escluso di richiamare il proprio ambasciatore in Norvegia."),
+        ("it", "L'Egitto potrebbe espellere diplomatici etiopi."),
+        ("it", "Il Cairo ha minacciato di rompere le relazioni con l'Etiopia."),
+        ("nl", "Oostenrijk sloot uit dat het Hongaarse diplomaten zou uitwijzen."),
+        ("nl", "Noorwegen dreigde de Braziliaanse ambassadeur te ontbieden."),
+        ("nl", "Hongarije zou zijn ambassadeur in Oostenrijk kunnen terugroepen."),
+        ("id", "Parlemen mendesak pemerintah Malaysia mengusir diplomat Myanmar."),
+        ("id", "Indonesia menolak memanggil Duta Besar Malaysia."),
+        ("id", "Thailand bisa memutuskan hubungan diplomatik dengan Kamboja."),
+        (
+            "id",
+            "Kedua negara tengah berunding mengenai kemungkinan pemulihan hubungan diplomatik Thailand dan Kamboja.",
+        ),
+    ],
+)
+def test_no_action_for_demands_threats_hypotheses_and_denials(detector: ActionDetector, lang: str, text: str) -> None:
+    assert keys(detector, text, lang) == set()
+
+
+def test_talks_about_restoring_relations_are_not_a_restoration(detector: ActionDetector) -> None:
+    text = "Thai and Cambodian diplomats met in Jakarta to discuss restoring relations."
+    assert keys(detector, text, "en") == set()
+    text = "Des négociations entre la Thaïlande et le Cambodge sur un éventuel rétablissement des relations."
+    assert keys(detector, text, "fr") == set()
+
+
+# --------------------------------------------------------------------------- background
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "In 2019, Ghana expelled two Norwegian diplomats."),
+        ("en", "Relations soured after Kenya recalled its ambassador to Ghana last year."),
+        ("en", "Thailand had severed ties with Cambodia years ago."),
+        ("es", "Chile ya había roto relaciones con Paraguay en 2010."),
+        ("es", "Uruguay expulsó a diplomáticos brasileños hace tres años."),
+        ("pt", "Angola havia expulsado diplomatas quenianos em 2015."),
+        ("fr", "En 2018, le Sénégal avait rappelé son ambassadeur en Gambie."),
+        ("fr", "L'Égypte a rompu ses relations avec l'Éthiopie l'an dernier."),
+        ("de", "Bereits 2020 hatte Österreich zwei ungarische Diplomaten ausgewiesen."),
+        ("de", "Norwegen hatte seinen Botschafter aus Brasilien vor Jahren zurückgerufen."),
+        ("it", "Nel 2017 l'Egitto aveva espulso due diplomatici etiopi."),
+        ("nl", "In 2016 had Oostenrijk drie Hongaarse diplomaten uitgewezen."),
+        ("id", "Pada 2021, Malaysia mengusir dua diplomat Myanmar."),
+        ("id", "Thailand pernah memutus hubungan diplomatik dengan Kamboja."),
+    ],
+)
+def test_background_is_not_news(detector: ActionDetector, lang: str, text: str) -> None:
+    assert keys(detector, text, lang) == set()
+
+
+def test_pluperfect_with_a_recent_anchor_is_an_earlier_step_of_the_story(detector: ActionDetector) -> None:
+    text = "Ghana recalled its envoy to Kenya, a day after Kenya had recalled its ambassador to Ghana on Monday."
+    assert keys(detector, text, "en") == {("recall_ambassador", "GHA", "KEN"), ("recall_ambassador", "KEN", "GHA")}
+
+
+def test_current_year_is_not_background(detector: ActionDetector) -> None:
+    assert keys(detector, "In October 2026 Ghana expelled two Norwegian diplomats.", "en") == {
+        ("expel_diplomat", "GHA", "NOR")
+    }
+    assert (
+        keys(detector, "In October 2026 Ghana expelled two Norwegian diplomats.", "en", "2027-01-05T00:00:00Z") == set()
+    )
+
+
+def test_a_year_that_dates_something_else_does_not_make_background(detector: ActionDetector) -> None:
+    text = "Kenya granted asylum to a Ghanaian former minister accused over a 2019 coup plot."
+    assert keys(detector, text, "en") == {("grant_asylum", "KEN", "GHA")}
+
+
+# --------------------------------------------------------------------------- non-diplomatic uses
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "The Vietnamese coast guard expelled a Malaysian fishing boat from the area."),
+        ("en", "Egypt expelled dozens of Ethiopian students after the protests."),
+        ("en", "Norway's football federation faces sanctions after crowd trouble against Brazil."),
+        ("en", "Kenya recalled thousands of faulty vaccines imported from Ghana."),
+        ("es", "Chile expulsó a cien migrantes peruanos."),
+        ("fr", "La marine sénégalaise a expulsé un chalutier gambien."),
+        ("de", "Österreich schiebt ungarische Straftäter ab."),
+        ("it", "L'Egitto ha espulso un giornalista etiope."),
+        ("nl", "Oostenrijk zet Hongaarse vrachtwagens aan de kant."),
+        ("id", "Malaysia mengusir kapal nelayan Vietnam."),
+        ("pt", "Angola fechou a fronteira com o Quénia."),
+    ],
+)
+def test_same_verbs_outside_diplomacy_are_not_actions(detector: ActionDetector, lang: str, text: str) -> None:
+    assert keys(detector, text, lang) == set()
+
+
+# --------------------------------------------------------------------------- conventions
+
+
+def test_persona_non_grata_replaces_the_expulsion(detector: ActionDetector) -> None:
+    text = (
+        "Peru expels Bolivian diplomat\n"
+        "Peru declared a Bolivian diplomat persona non grata and gave him 48 hours to leave the country."
+    )
+    assert keys(detector, text, "en") == {("persona_non_grata", "PER", "BOL")}
+    text = "Österreich hat einen ungarischen Diplomaten zur unerwünschten Person erklärt."
+    assert keys(detector, text, "de") == {("persona_non_grata", "AUT", "HUN")}
+
+
+def test_staff_brought_home_in_a_rupture_is_not_a_recall(detector: ActionDetector) -> None:
+    text = "Chile broke off diplomatic relations with Paraguay and said its diplomats would be brought home."
+    assert keys(detector, text, "en") == {("sever_relations", "CHL", "PRY")}
+
+
+def test_one_action_per_key_keeps_the_first_sentence(detector: ActionDetector) -> None:
+    text = "Ghana expels Norwegian diplomats\nGhana expelled two Norwegian diplomats on Friday."
+    found = detector.detect(text, "en", entities_for(text), PUBLISHED)
+    assert found == [
+        Action("expel_diplomat", "GHA", "NOR", "166", "SANCTION", "Ghana expels Norwegian diplomats"),
+    ]
+
+
+def test_actor_differs_from_target(detector: ActionDetector) -> None:
+    assert keys(detector, "Ghana expelled Ghana's own diplomats.", "en") == set()
+
+
+def test_unknown_language_tries_every_lexicon(detector: ActionDetector) -> None:
+    assert keys(detector, "Ghana expelled two Norwegian diplomats.", "ca") == {("expel_diplomat", "GHA", "NOR")}
+
+
+def test_text_without_entities_gives_nothing(detector: ActionDetector) -> None:
+    assert detector.detect("The ambassador was expelled.", "en", [], PUBLISHED) == []
+
+
+# --------------------------------------------------------------------------- seed story (real extractor)
+
+
+@pytest.fixture(scope="session")
+def extractor():  # type: ignore[no-untyped-def]
+    entities = pytest.importorskip("transforms.entities")
+    if not (CONFIG / "gazetteer.yaml").is_file():
+        pytest.skip("configs/gazetteer.yaml is not there yet")
+    return entities.EntityExtractor(entities.load_gazetteer(CONFIG))
+
+
+SEED_EN = (
+    "Lima's legislature votes to declare Mexico's president persona non grata\n"
+    "The vote came a week after Peru severed diplomatic ties with Mexico, which had granted asylum to a "
+    "former Peruvian minister. Officials in Lima recalled that Peru expelled Mexico's ambassador in 2022."
+)
+
+
+def test_seed_like_story_with_the_real_extractor(detector: ActionDetector, extractor) -> None:  # type: ignore[no-untyped-def]
+    found = {
+        (a.type, a.actor, a.target)
+        for a in detector.detect(SEED_EN, "en", extractor.extract(SEED_EN, "en"), "2025-11-05T00:00:00Z")
+    }
+    assert ("persona_non_grata", "PER", "MEX") in found
+    assert ("sever_relations", "PER", "MEX") in found
+    assert ("expel_diplomat", "PER", "MEX") not in found  # 2022: background
+    assert found <= {
+        ("persona_non_grata", "PER", "MEX"),
+        ("sever_relations", "PER", "MEX"),
+        ("grant_asylum", "MEX", "PER"),
+    }
+
+
+@pytest.mark.shared
+def test_seed_files_give_the_expected_actions(detector: ActionDetector, extractor) -> None:  # type: ignore[no-untyped-def]
+    seeds = ROOT.parent / "shared" / "seeds"
+    if not seeds.is_dir():
+        pytest.skip("../shared/seeds is absent")
+    for path, lang in ((seeds / "000_c329d189b131d7c8.txt", "en"), (seeds / "001_a5dd24cb638ebd1b.txt", "id")):
+        if not path.is_file():
+            pytest.skip(f"{path} is absent")
+        text = path.read_text(encoding="utf-8")
+        found = {
+            (a.type, a.actor, a.target)
+            for a in detector.detect(text, lang, extractor.extract(text, lang), "2025-11-05T00:00:00Z")
+        }
+        assert {("persona_non_grata", "PER", "MEX"), ("sever_relations", "PER", "MEX")} <= found, path.name
+        assert ("expel_diplomat", "PER", "MEX") not in found, path.name
+
+
+# --------------------------------------------------------------------------- corpus evaluation
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_corpus_dev_action_f1(extractor) -> None:  # type: ignore[no-untyped-def]
+    if not CORPUS.is_file():
+        pytest.skip(f"{CORPUS} is absent (the shared corpus is not checked out next to the repo)")
+    from bench.eval_actions import evaluate
+
+    report = evaluate(CORPUS, CONFIG)
+    assert report.f1 >= 0.85, json.dumps(report.metrics())
+
+
+# --------------------------------------------------------------------------- Beam
+
+
+def _article(text: str, entities: list[Entity]) -> Article:
+    return Article(
+        id="a1", link="https://x.example/1", guid="g1", feed="f", title=text, summary="", body="",
+        published=PUBLISHED, published_ts=0.0, lang="en", entities=tuple(entities),
+    )  # fmt: skip
+
+
+def test_dofn_replaces_actions_and_keeps_the_rest(lexicon: dict) -> None:
+    text = "Ghana expelled two Norwegian diplomats."
+    fn = DetectActionsFn(lexicon)
+    fn.setup()
+    (out,) = list(fn.process(_article(text, entities_for(text))))
+    assert [(a.type, a.actor, a.target) for a in out.actions] == [("expel_diplomat", "GHA", "NOR")]
+    assert out.title == text and out.entities == tuple(entities_for(text))
+
+
+@pytest.mark.beam
+def test_detect_actions_composite(lexicon: dict) -> None:
+    import apache_beam as beam
+    from apache_beam.options.pipeline_options import PipelineOptions
+    from apache_beam.testing.test_pipeline import TestPipeline
+    from apache_beam.testing.util import assert_that, equal_to
+
+    text = "Kenya recalled its ambassador to Ghana."
+    options = PipelineOptions(runner="BundleBasedDirectRunner")
+    with TestPipeline(options=options) as p:
+        keys_out = (
+            p
+            | beam.Create([_article(text, entities_for(text)), _article("Nothing here.", [])])
+            | DetectActions(lexicon)
+            | beam.Map(lambda a: tuple((x.type, x.actor, x.target) for x in a.actions))
+        )
+        assert_that(keys_out, equal_to([(("recall_ambassador", "KEN", "GHA"),), ()]))

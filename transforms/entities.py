@@ -1,0 +1,702 @@
+"""Entity extraction with canonical, language-independent ids.
+
+Why this shape: trained spaCy pipelines cannot be installed on the workers, and story
+grouping needs ids that agree across languages ("Meksiko", "Mexique", "mexicano" -> MEX).
+So the default path is spaCy's rule-based tokenizer (``spacy.blank(lang)``, ``xx`` when
+spaCy lacks the language or needs an extra library) plus a phrase matcher built from data:
+
+* countries: pycountry names and their iso-codes translations for the article's language,
+  plus ``configs/gazetteer.yaml`` (short names, demonyms with generated inflections,
+  capitals and seats of government used as metonyms);
+* organisations, well-known places, and the people watchlist (``configs/people.yaml``);
+* everything else that looks like a proper name (a run of capitalised Latin-script tokens)
+  becomes ``person:<key>`` or ``name:<key>`` by a small documented heuristic.
+
+Matching is on a normalised token key (case-folded, accents stripped, ş/ș unified,
+apostrophes unified, English/Dutch possessive 's dropped); a case rule per pattern keeps
+"turkey", "chile" (pepper) or "un" (French article) out: names must be capitalised,
+acronyms must be upper case, only demonyms of languages that write them in lower case may
+match in lower case. Longest match wins, left to right, no overlaps.
+
+People extraction covers Latin-script text only: in non-Latin scripts country, capital,
+organisation and watchlist names still match, generic names are not extracted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gettext
+import logging
+import unicodedata
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import apache_beam as beam
+import pycountry
+import spacy
+import yaml
+from apache_beam.metrics import Metrics
+
+from transforms.records import Article, Entity, article_text
+
+log = logging.getLogger(__name__)
+
+# langdetect code -> spaCy language code (where they differ)
+SPACY_LANG = {"zh-cn": "zh", "zh-tw": "zh", "no": "nb", "tl": "tl"}
+# langdetect code -> pycountry locale folders (first found wins, all are read)
+LOCALE_DIRS = {"zh-cn": ["zh_CN"], "zh-tw": ["zh_TW", "zh_HK"], "no": ["nb_NO", "nn"], "pt": ["pt", "pt_BR"]}
+# Languages that write demonym adjectives in lower case: a lower-case demonym may match.
+LOWERCASE_DEMONYM_LANGS = frozenset({"es", "pt", "fr", "it", "de", "ca", "ro", "pl", "cs", "sk"})
+# Languages whose country names take a genitive -s (Mexikos, Kolumbiens).
+GENITIVE_S_LANGS = frozenset({"de", "sv", "da", "nb", "no"})
+MAX_PERSON_TOKENS = 4
+
+_FOLD_EXTRA = str.maketrans(
+    {
+        "ß": "ss", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "æ": "ae",
+        "Æ": "ae", "œ": "oe", "Œ": "oe", "ı": "i", "’": "'", "‘": "'", "`": "'", "´": "'",
+        "ʼ": "'", "‐": "-", "‑": "-", "–": "-",
+    }
+)  # fmt: skip
+
+
+def fold(text: str) -> str:
+    """Case-folded, accent-stripped form: the key every pattern and token is compared on.
+
+    Stripping combining marks unifies ş (cedilla) and ș (comma below), é and e, ë and e.
+    """
+    text = text.translate(_FOLD_EXTRA)
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped).casefold()
+
+
+def name_key(text: str) -> str:
+    """Key of a person or other name: folded, hyphens as spaces, single spaces."""
+    return " ".join(fold(text).replace("-", " ").split())
+
+
+def _is_latin_upper(ch: str) -> bool:
+    return ch.isupper() and (ord(ch) < 0x250 or 0x1E00 <= ord(ch) <= 0x1EFF)
+
+
+# --------------------------------------------------------------------------- config
+
+
+def load_gazetteer(config_dir: Path) -> dict[str, Any]:
+    """Read gazetteer.yaml and people.yaml once at launch into plain, picklable data."""
+    config_dir = Path(config_dir)
+    gaz_path = config_dir / "gazetteer.yaml"
+    if not gaz_path.is_file():
+        raise FileNotFoundError(f"gazetteer config not found: {gaz_path}")
+    gazetteer: dict[str, Any] = yaml.safe_load(gaz_path.read_text(encoding="utf-8")) or {}
+    people_path = config_dir / "people.yaml"
+    people_doc = yaml.safe_load(people_path.read_text(encoding="utf-8")) if people_path.is_file() else None
+    gazetteer["people"] = list((people_doc or {}).get("people") or [])
+    _register_org_names(gazetteer)
+    return gazetteer
+
+
+def _register_org_names(gazetteer: dict[str, Any]) -> None:
+    """Let country_name() name organisation ids (on the launcher and on each worker)."""
+    for org_id, org in (gazetteer.get("orgs") or {}).items():
+        _ORG_NAMES.setdefault(org_id, str(org.get("name", org_id)))
+
+
+def country_name(code: str) -> str:
+    """English display name for a country or organisation id ("MEX" -> "Mexico")."""
+    extra = _EXTRA_COUNTRY_NAMES.get(code)
+    if extra:
+        return extra
+    country = pycountry.countries.get(alpha_3=code)
+    if country is not None:
+        return str(getattr(country, "common_name", None) or country.name)
+    return _ORG_NAMES.get(code, code)
+
+
+_EXTRA_COUNTRY_NAMES = {"XKX": "Kosovo", "PSE": "Palestine", "VAT": "Holy See", "RUS": "Russia"}
+_ORG_NAMES: dict[str, str] = {}
+
+
+def _country_name_variants(name: str) -> list[str]:
+    """Usable text forms of an ISO list name: "Korea, Republic of" -> Korea, Republic of Korea."""
+    out = []
+    base = name
+    if "(" in base:
+        inner = base[base.index("(") + 1 : base.rindex(")")] if ")" in base else ""
+        base = base[: base.index("(")].strip()
+        if inner:
+            out.append(inner.strip())
+    if ", " in base:
+        head, tail = base.split(", ", 1)
+        out.extend([head.strip(), f"{tail.strip()} {head.strip()}"])
+    else:
+        out.append(base)
+    return [v for v in out if v]
+
+
+def _pycountry_names(locale: str | None) -> list[tuple[str, str]]:
+    """(name, alpha_3) pairs from pycountry, translated with iso-codes' gettext catalogue."""
+    translate = _translator(locale)
+    pairs: list[tuple[str, str]] = []
+    for country in pycountry.countries:
+        for attr in ("common_name", "name", "official_name"):
+            value = getattr(country, attr, None)
+            if not value:
+                continue
+            text = translate(value) if translate else value
+            if translate and text == value and locale not in (None, "en"):
+                continue  # untranslated: the English pass already has it
+            pairs.extend((variant, country.alpha_3) for variant in _country_name_variants(text))
+    return pairs
+
+
+def _translator(locale: str | None) -> Any:
+    if locale in (None, "en"):
+        return None
+    try:
+        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale]).gettext
+    except OSError:
+        return None
+
+
+# ------------------------------------------------------------------ inflection rules
+
+
+def _inflect(word: str, lang: str) -> set[str]:
+    """Generated inflections of a demonym/adjective (folded), over-generating on purpose.
+
+    Forms that never occur in text cost nothing; missing ones lose recall.
+    """
+    w = fold(word)
+    forms = {w}
+    if lang == "en":
+        forms |= {w + "s"} if not w.endswith(("s", "sh", "ch", "ese")) else set()
+    elif lang in ("es", "pt"):
+        if w.endswith("o"):
+            forms |= {w[:-1] + "a", w + "s", w[:-1] + "as"}
+        elif w.endswith("ao"):  # alemão -> alemã, alemães, alemãs
+            forms |= {w[:-1], w[:-2] + "aes", w[:-2] + "as"}
+        elif w.endswith("e"):
+            forms |= {w + "s"}
+        elif w.endswith(("i", "u")):
+            forms |= {w + "es", w + "s"}
+        elif w.endswith("l") and lang == "pt":
+            forms |= {w + "a", w + "as", w[:-1] + "is"}
+        elif w.endswith("z"):
+            forms |= {w + "a", w[:-1] + "ces", w + "as"}
+        else:
+            forms |= {w + "a", w + "es", w + "as"}
+    elif lang == "it":
+        if w.endswith("co"):
+            forms |= {w[:-1] + "a", w[:-1] + "hi", w[:-1] + "i", w[:-1] + "he"}
+        elif w.endswith("o"):
+            forms |= {w[:-1] + "a", w[:-1] + "i", w[:-1] + "e"}
+        elif w.endswith("e"):
+            forms |= {w[:-1] + "i"}
+    elif lang == "fr":
+        if w.endswith("ien"):
+            forms |= {w + "ne", w + "s", w + "nes"}
+        elif w.endswith("e"):
+            forms |= {w + "s"}
+        elif w.endswith(("s", "x")):
+            forms |= {w + "e", w + "es"}
+        elif w.endswith("c"):  # grec -> grecque, turc -> turque
+            forms |= {w + "s", w + "que", w + "ques", w[:-1] + "que", w[:-1] + "ques"}
+        else:
+            forms |= {w + "e", w + "s", w + "es"}
+    elif lang == "de":
+        if w.endswith("isch") or w.endswith("sch"):
+            forms |= {w + s for s in ("e", "en", "er", "es", "em")}
+        elif w.endswith("er"):  # Mexikaner -> Mexikanern, Mexikanerin, Mexikanerinnen
+            forms |= {w + "n", w + "in", w + "innen", w + "s"}
+        elif w.endswith("e"):  # Franzose -> Franzosen, Franzosin
+            forms |= {w + "n", w[:-1] + "in", w[:-1] + "innen"}
+    elif lang == "nl":
+        if w.endswith("ees"):  # Chinees -> Chinese, Malinees -> Malinese
+            forms |= {w[:-2] + "se", w[:-2] + "zen"}
+        elif w.endswith(("s", "sch")):
+            forms |= {w + "e"}
+        elif w.endswith("er"):
+            forms |= {w + "s"}
+        else:
+            forms |= {w + "en", w + "e"}
+    return forms
+
+
+# ---------------------------------------------------------------------- the matcher
+
+
+@dataclasses.dataclass(frozen=True)
+class _Target:
+    """What a phrase stands for, and the case rule its surface must satisfy."""
+
+    id: str
+    kind: str
+    country: str | None
+    via: str
+    case: str  # "cap": not starting lower case; "upper": all upper case (acronyms); "any"
+    role: str | None = None
+
+
+def _case_rule(surface: str, default: str) -> str:
+    letters = [c for c in surface if c.isalpha()]
+    if letters and len(letters) <= 6 and all(c.isupper() for c in letters) and len(surface) <= 10:
+        return "upper"  # an acronym: UN, ONU, EU, AU, WHO, U.S.
+    return default
+
+
+def _case_ok(surface: str, rule: str) -> bool:
+    if rule == "any":
+        return True
+    if rule == "upper":
+        return surface.upper() == surface
+    return not surface[:1].islower()
+
+
+@dataclasses.dataclass
+class _LangMatcher:
+    """Phrase table for one language: folded token tuples -> candidate targets."""
+
+    nlp: Any
+    phrases: dict[tuple[str, ...], list[_Target]]
+    first: dict[str, int]  # first token key -> longest phrase length starting with it
+    stopwords: frozenset[str]
+    placewords: frozenset[str]
+    given_names: frozenset[str]
+    given_name_like: frozenset[str]  # country/capital keys that are also first names
+    lang: str
+    noun_suffixes: tuple[str, ...] = ()  # capitalised common nouns (German): never name words
+
+
+class EntityExtractor:
+    """Tokenizer + data-built phrase matcher + proper-name heuristic, per language, cached."""
+
+    def __init__(self, gazetteer: dict[str, Any]):
+        self.gazetteer = gazetteer
+        self._matchers: dict[str, _LangMatcher] = {}
+        self._fold_cache: dict[str, str] = {}
+        self._ner: Any = None
+        self._ner_loaded = False
+        _register_org_names(gazetteer)
+
+    # -- building --------------------------------------------------------------
+
+    def _tokenizer(self, lang: str) -> tuple[Any, str]:
+        """A blank spaCy pipeline for ``lang``; ``xx`` if spaCy lacks it or needs extras."""
+        code = SPACY_LANG.get(lang, lang)
+        try:
+            return spacy.blank(code), lang
+        except Exception as err:  # ImportError for missing libs, KeyError-ish for unknown codes
+            log.info("spaCy has no usable tokenizer for %r (%s); using xx", lang, type(err).__name__)
+            return spacy.blank("xx"), lang
+
+    def matcher(self, lang: str) -> _LangMatcher:
+        """The cached matcher for ``lang`` (built on first use)."""
+        lang = (lang or "xx").lower()
+        cached = self._matchers.get(lang)
+        if cached is None:
+            cached = self._matchers[lang] = self._build(lang)
+        return cached
+
+    def _build(self, lang: str) -> _LangMatcher:
+        g = self.gazetteer
+        nlp, _ = self._tokenizer(lang)
+        phrases: dict[tuple[str, ...], list[_Target]] = {}
+
+        tokenize = nlp.tokenizer
+
+        def key_of(surface: str) -> tuple[str, ...]:
+            return tuple(u[0] for u in self._units(tokenize(surface)))
+
+        def add(surface: str, target: _Target, variants: Iterable[str] = ()) -> None:
+            keys = {key_of(surface)} | {key_of(v) for v in variants}
+            for key in keys:
+                if not key:
+                    continue
+                bucket = phrases.setdefault(key, [])
+                if all(t.id != target.id or t.case != target.case for t in bucket):
+                    bucket.append(target)
+                if lang in GENITIVE_S_LANGS and target.via in ("name", "capital", "place") and target.case == "cap":
+                    last = key[-1]
+                    if last[-1:] not in ("s", "x", "z"):
+                        gen = key[:-1] + (last + "s",)
+                        gb = phrases.setdefault(gen, [])
+                        if all(t.id != target.id for t in gb):
+                            gb.append(target)
+
+        def country(surface: str, code: str, via: str, case: str = "cap") -> None:
+            add(surface, _Target(code, "country", code, via, _case_rule(surface, case)))
+
+        # Blockers first: phrases that are not entities but contain one ("New Mexico").
+        for surface in g.get("blockers") or []:
+            add(str(surface), _Target("", "block", None, "block", "cap"))
+        # Watchlist people (full names and aliases).
+        for person in g.get("people") or []:
+            pid = "person:" + name_key(person["name"])
+            target = _Target(pid, "person", person.get("country"), "watchlist", "cap", person.get("role"))
+            for surface in [person["name"], *(person.get("aliases") or [])]:
+                add(str(surface), target)
+        # Curated names take precedence over generated ones (first candidate wins).
+        for code, names in (g.get("extra_names") or {}).items():
+            for surface in names:
+                country(str(surface), code, "name")
+        for code, names in ((g.get("lang_names") or {}).get(lang) or {}).items():
+            for surface in names:
+                country(str(surface), code, "name")
+        for code, names in (g.get("capitals") or {}).items():
+            for surface in names:
+                country(str(surface), code, "capital")
+        for code, names in (g.get("seats") or {}).items():
+            for surface in names:
+                country(str(surface), code, "seat")
+        for org_id, org in (g.get("orgs") or {}).items():
+            lang_aliases = (org.get("lang_aliases") or {}).get(lang) or []
+            for surface in [org.get("name", org_id), *(org.get("aliases") or []), *lang_aliases]:
+                add(str(surface), _Target(org_id, "org", None, "name", _case_rule(str(surface), "cap")))
+        for pkey, place in (g.get("places") or {}).items():
+            target = _Target("name:" + name_key(str(pkey)), "name", place.get("country"), "place", "cap")
+            for surface in place.get("names") or [pkey]:
+                add(str(surface), target)
+        # Demonyms: English everywhere, plus the article's own language.
+        dlangs = list(g.get("demonym_languages") or [])
+        for code, forms in (g.get("demonyms") or {}).items():
+            for dlang, cell in zip(dlangs, forms, strict=False):
+                if not cell or dlang not in ("en", lang):
+                    continue
+                case = "any" if dlang in LOWERCASE_DEMONYM_LANGS else "cap"
+                for word in str(cell).split("|"):
+                    word = word.strip()
+                    target = _Target(code, "country", code, "demonym", case)
+                    add(word, target, _inflect(word, dlang) - {fold(word)})
+        # pycountry: English, then this language's translations.
+        for surface, code in _pycountry_names(None):
+            country(surface, code, "name")
+        for locale in LOCALE_DIRS.get(lang, [lang]):
+            for surface, code in _pycountry_names(locale):
+                country(surface, code, "name")
+
+        first: dict[str, int] = {}
+        for key in phrases:
+            first[key[0]] = max(first.get(key[0], 0), len(key))
+
+        def words(section: str) -> frozenset[str]:
+            """A word list, either flat or keyed by language ("any" applies to all)."""
+            data = g.get(section) or {}
+            if isinstance(data, list):
+                return frozenset(fold(str(w)) for w in data)
+            out: set[str] = set()
+            for wlang, items in data.items():
+                if wlang in ("any", lang):
+                    out |= {fold(str(w)) for w in items or []}
+            return frozenset(out)
+
+        given = {fold(str(n)) for n in g.get("given_names") or []}
+        for person in g.get("people") or []:
+            given.add(fold(str(person["name"]).split()[0]))
+        return _LangMatcher(
+            nlp=nlp,
+            phrases=phrases,
+            first=first,
+            stopwords=words("stopwords"),
+            placewords=words("placewords"),
+            given_names=frozenset(given),
+            given_name_like=frozenset(fold(str(n)) for n in g.get("given_name_like") or []),
+            lang=lang,
+            noun_suffixes=tuple(sorted(words("noun_suffixes"))),
+        )
+
+    # -- matching --------------------------------------------------------------
+
+    def _fold_token(self, text: str) -> str:
+        key = self._fold_cache.get(text)
+        if key is None:
+            key = fold(text)
+            if len(self._fold_cache) < 200_000:
+                self._fold_cache[text] = key
+        return key
+
+    def _units(self, doc: Any) -> list[tuple[str, int, int, str]]:
+        """(key, start, end, surface) per non-space token; a possessive 's is cut off."""
+        units = []
+        fold_token = self._fold_token
+        for tok in doc:
+            text = tok.text
+            if text.isspace():
+                units.append(("\n", tok.idx, tok.idx + len(text), text))
+                continue
+            start = tok.idx
+            key = fold_token(text)
+            if len(key) > 3 and key.endswith("'s"):  # Dutch keeps Mexico's as one token
+                text = text[:-2]
+                key = key[:-2]
+            elif key in ("'s", "'"):
+                key = "'s"
+            units.append((key, start, start + len(text), text))
+        return units
+
+    def extract(self, text: str, lang: str) -> list[Entity]:
+        """Entities of ``text``: sorted by start, non-overlapping, longest match wins."""
+        if not text:
+            return []
+        m = self.matcher(lang)
+        units = self._units(m.nlp(text))
+        n = len(units)
+        found: list[Entity] = []
+        covered = [False] * n
+        first = m.first
+        i = 0
+        while i < n:
+            key = units[i][0]
+            longest = first.get(key)
+            if longest:
+                hit = self._match_at(m, units, i, min(longest, n - i), text)
+                if hit is not None:
+                    length, target = hit
+                    if target.kind != "block":
+                        s, end = units[i][1], units[i + length - 1][2]
+                        found.append(
+                            Entity(target.id, target.kind, text[s:end], s, end, target.country, target.role, target.via)
+                        )
+                    for j in range(i, i + length):
+                        covered[j] = True
+                    i += length
+                    continue
+            i += 1
+        if m.lang not in ("ja", "zh", "zh-cn", "zh-tw", "th", "ko"):
+            found.extend(self._names(m, units, covered, text, found))
+        if self.gazetteer.get("ner_model"):
+            found = self._add_ner(text, found)
+        found.sort(key=lambda e: e.start)
+        return found
+
+    def _match_at(
+        self, m: _LangMatcher, units: list[tuple[str, int, int, str]], i: int, longest: int, text: str
+    ) -> tuple[int, _Target] | None:
+        phrases = m.phrases
+        for length in range(longest, 0, -1):
+            key = tuple(u[0] for u in units[i : i + length])
+            cands = phrases.get(key)
+            if not cands:
+                continue
+            surface = text[units[i][1] : units[i + length - 1][2]]
+            for target in cands:
+                if _case_ok(surface, target.case):
+                    if length == 1 and target.kind == "country" and key[0] in m.given_name_like:
+                        nxt = units[i + 1] if i + 1 < len(units) else None
+                        if nxt and _is_latin_upper(nxt[3][:1]) and nxt[0] not in m.stopwords and nxt[0] not in m.first:
+                            return None  # "Chad Johnson", "Sofia Coppola": a person, not a state
+                    return length, target
+        return None
+
+    # -- proper names ----------------------------------------------------------
+
+    def _names(
+        self,
+        m: _LangMatcher,
+        units: list[tuple[str, int, int, str]],
+        covered: list[bool],
+        text: str,
+        found: list[Entity],
+    ) -> list[Entity]:
+        """Runs of capitalised tokens not already matched -> person:/name: entities.
+
+        A run may hold inner particles (de, van, al-...). Title and function words are
+        trimmed; a sentence-initial single word is kept only when it resolves to a
+        person named in full elsewhere in the article.
+        """
+        particles = _PARTICLES
+        stop = m.stopwords
+        runs: list[tuple[int, int, bool]] = []  # (first unit, end unit, sentence-initial)
+        n = len(units)
+        skip = _headline_case_mask(units)
+        i = 0
+        while i < n:
+            if covered[i] or skip[i] or not self._capitalised(units[i], stop, m):
+                i += 1
+                continue
+            j = i + 1
+            while j < n and not covered[j]:
+                nxt = units[j + 1] if j + 1 < n and not covered[j + 1] else None
+                name_word = self._capitalised(units[j], stop, m) and units[j][1] - units[j - 1][2] <= 1
+                particle = (
+                    units[j][0] in particles
+                    and nxt is not None
+                    and (self._capitalised(nxt, stop, m) or nxt[0] == "-" or nxt[0] in particles)
+                )  # "da Silva", "van den Berg", "al-Burhan"
+                hyphen = units[j][0] == "-" and nxt is not None and units[j][1] == units[j - 1][2]
+                if not (name_word or particle or hyphen):
+                    break
+                j += 1
+            while j > i and (units[j - 1][0] in particles or units[j - 1][0] == "-"):
+                j -= 1
+            runs.append((i, j, self._sentence_start(units, i)))
+            i = max(j, i + 1)
+
+        out: list[Entity] = []
+        full_by_last: dict[str, str] = {}
+        for ent in found:
+            if ent.kind == "person":
+                full_by_last.setdefault(ent.id.rsplit(" ", 1)[-1], ent.id)
+        pending: list[tuple[int, int, bool]] = []
+        for a, b, initial in runs:
+            length = sum(1 for u in units[a:b] if u[0] not in particles and u[0] != "-")
+            if length < 2:
+                pending.append((a, b, initial))
+                continue
+            s, end = units[a][1], units[b - 1][2]
+            key = name_key(text[s:end])
+            if self._is_person(m, units[a:b], length):
+                full_by_last.setdefault(key.rsplit(" ", 1)[-1], "person:" + key)
+                out.append(Entity("person:" + key, "person", text[s:end], s, end, None, None, "span"))
+            else:
+                out.append(Entity("name:" + key, "name", text[s:end], s, end, None, None, "span"))
+        watch = {ent.id: ent for ent in found if ent.via == "watchlist"}
+
+        def as_person(ent: Entity, pid: str) -> Entity:
+            w = watch.get(pid)
+            return dataclasses.replace(
+                ent, id=pid, kind="person", country=w.country if w else None, role=w.role if w else None,
+                via="watchlist" if w else "surname",
+            )  # fmt: skip
+
+        # "Fernández Quiroga" after "Lucía Fernández Quiroga": a partial name is the full one.
+        keys = sorted({ent.id for ent in [*found, *out] if ent.kind == "person"}, key=len, reverse=True)
+        for k, ent in enumerate(out):
+            if ent.kind == "person":
+                longer = next((pid for pid in keys if pid.endswith(" " + ent.id[7:])), None)
+                if longer:
+                    out[k] = as_person(ent, longer)
+        for a, b, initial in pending:
+            s, end = units[a][1], units[b - 1][2]
+            key = name_key(text[s:end])
+            single = Entity("name:" + key, "name", text[s:end], s, end, None, None, "span")
+            pid = full_by_last.get(key)
+            if pid:
+                out.append(as_person(single, pid))
+            elif (
+                not initial
+                and key not in m.placewords
+                and m.lang != "de"
+                and len(key) > 1
+                and not (a > 0 and units[a - 1][0] in particles)  # "Ministerio de Economía"
+            ):
+                out.append(single)
+        return out
+
+    @staticmethod
+    def _capitalised(unit: tuple[str, int, int, str], stop: frozenset[str], m: _LangMatcher) -> bool:
+        surface = unit[3]
+        if not _is_latin_upper(surface[:1]) or unit[0] in stop:
+            return False
+        if not surface.replace("-", "").replace("'", "").replace(".", "").isalpha():
+            return False  # digits, markup ("Petro</strong>"), symbols
+        key = unit[0]
+        return not (m.noun_suffixes and len(key) > 5 and key.endswith(m.noun_suffixes))
+
+    @staticmethod
+    def _sentence_start(units: list[tuple[str, int, int, str]], i: int) -> bool:
+        if i == 0:
+            return True
+        prev = units[i - 1][0]
+        return prev in _SENTENCE_END or "\n" in prev
+
+    @staticmethod
+    def _is_person(m: _LangMatcher, run: list[tuple[str, int, int, str]], length: int) -> bool:
+        """Person if it starts with a known given name, or has 2-4 words and no place word."""
+        if run[0][0] in m.given_names:
+            return True
+        if length > MAX_PERSON_TOKENS:
+            return False
+        return not any(u[0] in m.placewords for u in run)
+
+    # -- optional trained NER --------------------------------------------------
+
+    def _add_ner(self, text: str, found: list[Entity]) -> list[Entity]:
+        """Add PERSON/GPE/ORG spans of a configured, installed spaCy model (never downloaded)."""
+        if not self._ner_loaded:
+            self._ner_loaded = True
+            try:
+                self._ner = spacy.load(str(self.gazetteer["ner_model"]))
+            except (OSError, ImportError) as err:
+                log.warning("ner_model %r not usable (%s); rule-based entities only", self.gazetteer["ner_model"], err)
+        if self._ner is None:
+            return found
+        taken = sorted((e.start, e.end) for e in found)
+        extra = []
+        for span in self._ner(text).ents:
+            if span.label_ not in ("PERSON", "PER", "GPE", "ORG", "LOC"):
+                continue
+            if any(s < span.end_char and span.start_char < e for s, e in taken):
+                continue
+            kind = "person" if span.label_ in ("PERSON", "PER") else "name"
+            extra.append(Entity(f"{kind}:{name_key(span.text)}", kind, span.text, span.start_char, span.end_char,
+                                None, None, "ner"))  # fmt: skip
+        return found + extra
+
+
+_PARTICLES = frozenset(
+    {"de", "da", "do", "dos", "das", "del", "della", "di", "du", "van", "von", "der", "den", "ter", "ten", "la", "le",
+     "bin", "ibn", "bint", "al", "el", "ul", "y", "e", "abu"}
+)  # fmt: skip
+_SENTENCE_END = frozenset({".", "!", "?", "…", ":", ";", '"', "“", "”", "«", "»", "'", "‘", "'s", "—", "-", "("})
+
+
+def _headline_case_mask(units: list[tuple[str, int, int, str]]) -> list[bool]:
+    """True for tokens of lines written in Title Case ("Filipina Panggil Dubes China").
+
+    In such lines capitals say nothing about names: only matcher entities are kept there.
+    """
+    mask = [False] * len(units)
+    start = 0
+    for end in [*(i for i, u in enumerate(units) if "\n" in u[0]), len(units)]:
+        if end == start or units[end - 1][0] in (".", "!", "?", ":"):
+            start = end + 1
+            continue  # a headline carries no final full stop
+        words = [u[3] for u in units[start:end] if u[3].isalpha() and len(u[3]) > 3]
+        if len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words):
+            for j in range(start, end):
+                mask[j] = True
+        start = end + 1
+    return mask
+
+
+def iter_entities(extractor: EntityExtractor, article: Article) -> Iterator[Entity]:
+    """Entities of one article's text (title, summary, body)."""
+    yield from extractor.extract(article_text(article), article.lang)
+
+
+# ------------------------------------------------------------------------- Beam
+
+
+class ExtractEntitiesFn(beam.DoFn):
+    """Article -> Article with ``entities``; the extractor is built once per worker."""
+
+    def __init__(self, gazetteer: dict[str, Any]):
+        self._gazetteer = gazetteer
+        self._extractor: EntityExtractor | None = None
+        self._articles = Metrics.counter("entities", "articles")
+        self._empty = Metrics.counter("entities", "articles_without_entities")
+
+    def setup(self) -> None:
+        self._extractor = EntityExtractor(self._gazetteer)
+
+    def process(self, article: Article) -> Iterator[Article]:
+        assert self._extractor is not None, "setup() not called"
+        entities = tuple(self._extractor.extract(article_text(article), article.lang))
+        self._articles.inc()
+        if not entities:
+            self._empty.inc()
+        yield dataclasses.replace(article, entities=entities)
+
+
+class ExtractEntities(beam.PTransform):
+    """Composite stage: PCollection[Article] -> PCollection[Article] with entities set."""
+
+    def __init__(self, gazetteer: dict[str, Any], label: str | None = None):
+        super().__init__(label)
+        self._gazetteer = gazetteer
+
+    def expand(self, articles: beam.PCollection) -> beam.PCollection:
+        return articles | "ExtractEntities" >> beam.ParDo(ExtractEntitiesFn(self._gazetteer))
