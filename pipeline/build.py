@@ -17,13 +17,17 @@ from transforms.entities import ExtractEntities
 from transforms.feeds import DEAD, DUPLICATE, SOURCES, Deduplicate, ReadFeeds, list_input_files, with_event_time
 from transforms.language import DetectLanguage
 from transforms.sinks import WriteJsonl
-from transforms.stories import GroupStories
+from transforms.stories import GroupStories, GroupStoriesBatch
 
 OUTPUT_FILES = ("articles", "stories", "alerts", "dead_letter", "duplicates", "sources")
 
 
-def build_stages(articles: beam.PCollection, cfg: Config) -> dict[str, beam.PCollection]:
-    """De-duplicated articles -> language -> event time -> entities -> actions -> stories -> alerts."""
+def build_stages(articles: beam.PCollection, cfg: Config, streaming: bool = False) -> dict[str, beam.PCollection]:
+    """De-duplicated articles -> language -> event time -> entities -> actions -> stories -> alerts.
+
+    ``streaming`` picks the stateful, timer-driven grouping and alerting; a bounded replay
+    groups the same way with the same pure functions behind one GroupByKey, with no timers.
+    """
     enriched = (
         articles
         | "Language" >> DetectLanguage(cfg.lang_backend, cfg.languages, cfg.lang_floor)
@@ -31,9 +35,8 @@ def build_stages(articles: beam.PCollection, cfg: Config) -> dict[str, beam.PCol
         | "Entities" >> ExtractEntities(cfg.gazetteer)
         | "Actions" >> DetectActions(cfg.lexicon)
     )
-    grouped = enriched | "Stories" >> GroupStories(cfg.stories)
-    horizon_s = float(cfg.stories.get("horizon_hours", 72)) * 3600
-    alerts = grouped["articles"] | "Alerts" >> RaiseAlerts(cfg.tracked, horizon_s)
+    grouped = enriched | "Stories" >> (GroupStories(cfg.stories) if streaming else GroupStoriesBatch(cfg.stories))
+    alerts = grouped["articles"] | "Alerts" >> RaiseAlerts(cfg.tracked, cfg.renotify_s, streaming=streaming)
     return {"articles": grouped["articles"], "stories": grouped["stories"], "alerts": alerts}
 
 

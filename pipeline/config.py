@@ -45,17 +45,20 @@ def read_yaml(path: Path) -> Any:
         raise ConfigError(f"{path}: not valid YAML: {e}") from None
 
 
-def load_tracked(path: Path) -> frozenset[str] | None:
-    """The tracked countries; ``None`` means every country (the default)."""
+def load_tracked(path: Path) -> tuple[frozenset[str] | None, float]:
+    """The tracked countries (``None``: every country, the default) and the re-alert window in seconds."""
     data = read_yaml(path) or {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping with 'track'")
+    renotify_days = data.get("renotify_after_days", 14)
+    if not isinstance(renotify_days, int | float) or renotify_days < 0:
+        raise ConfigError(f"{path}: 'renotify_after_days' must be a number of days >= 0")
     track = data.get("track", "all")
     if track in ("all", "*", None):
-        return None
-    if not isinstance(track, list) or not all(isinstance(c, str) and len(c) in (2, 3, 4) for c in track):
+        return None, renotify_days * 86400.0
+    if not isinstance(track, list) or not all(isinstance(c, str) and 2 <= len(c) <= 4 for c in track):
         raise ConfigError(f"{path}: 'track' must be 'all' or a list of ISO 3166 alpha-3 codes")
-    return frozenset(c.upper() for c in track)
+    return frozenset(c.upper() for c in track), renotify_days * 86400.0
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class Config:
     lang_backend: str = "langdetect"
     lang_floor: float = 0.5
     tracked: frozenset[str] | None = None
+    renotify_s: float = 14 * 86400.0
     gazetteer: dict[str, Any] = field(default_factory=dict)
     lexicon: dict[str, Any] = field(default_factory=dict)
     stories: dict[str, Any] = field(default_factory=dict)
@@ -89,13 +93,15 @@ def load_config(
     if lang_backend not in BACKENDS:
         raise ConfigError(f"unknown --lang-backend {lang_backend!r}; choose one of {', '.join(BACKENDS)}")
     settings = read_yaml(config_dir / "languages.yaml") or {}
+    tracked, renotify_s = load_tracked(tracked_path or config_dir / "tracked.yaml")
     languages = tuple(settings.get("languages") or DEFAULT_LANGUAGES)
     return Config(
         config_dir=config_dir,
         languages=languages,
         lang_backend=lang_backend,
         lang_floor=float(settings.get("confidence_floor", 0.5)),
-        tracked=load_tracked(tracked_path or config_dir / "tracked.yaml"),
+        tracked=tracked,
+        renotify_s=renotify_s,
         gazetteer=load_gazetteer(config_dir),
         lexicon=load_lexicon(config_dir),
         stories=load_story_config(config_dir),

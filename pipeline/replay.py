@@ -19,7 +19,7 @@ from pipeline.config import Config
 from transforms.feeds import list_input_files
 from transforms.sinks import read_jsonl
 
-COUNTERS = ("files_read", "items_read", "duplicates", "empty_feeds", "alerts", "alert_updates")
+COUNTERS = ("files_read", "items_read", "duplicates", "empty_feeds")
 
 
 def run_replay(paths: list[str], out_dir: Path, cfg: Config, progress: bool = False) -> dict[str, Any]:
@@ -39,6 +39,7 @@ def run_replay(paths: list[str], out_dir: Path, cfg: Config, progress: bool = Fa
     for counter in result.metrics().query(MetricsFilter().with_namespace("crosswire"))["counters"]:
         if counter.key.metric.name in counts:
             counts[counter.key.metric.name] += counter.committed or counter.attempted or 0
+    alerts = read_jsonl(out_dir / "alerts.jsonl")
     return {
         "files": len(files),
         "items_read": counts["items_read"],
@@ -47,7 +48,7 @@ def run_replay(paths: list[str], out_dir: Path, cfg: Config, progress: bool = Fa
         "dead_letters": len(read_jsonl(out_dir / "dead_letter.jsonl")),
         "empty_feeds": counts["empty_feeds"],
         "stories": len(read_jsonl(out_dir / "stories.jsonl")),
-        "alerts": counts["alerts"],
-        "alert_updates": counts["alert_updates"],
+        "alerts": sum(1 for a in alerts if a.get("kind") == "alert"),
+        "alert_updates": sum(1 for a in alerts if a.get("kind") == "update"),
         "files_read": counts["files_read"],
     }

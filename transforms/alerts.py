@@ -3,6 +3,8 @@
 The ``alert_id`` is a hash of those four, so a replay, a restart or a Pub/Sub redelivery
 gives the same id and a subscriber can drop what it has already seen. When coverage of an
 alerted action reaches a new language, an ``update`` with the same ``alert_id`` follows.
+Another story that reports an action already alerted within the last two weeks (a match
+report recalling last week's rupture) raises nothing: it recalls the action, it is not new.
 """
 
 from __future__ import annotations
@@ -17,6 +19,11 @@ from apache_beam.metrics import Metrics
 
 from transforms.ordering import EventTimeOrderedFn
 from transforms.records import Action, Article, stable_id
+
+
+# Within this window after an action was last reported, another story reporting the same
+# (actor, type, target) is taken to recall it, not to announce a new one.
+DEFAULT_RENOTIFY_S = 14 * 24 * 3600
 
 
 def alert_id(story_id: str, actor: str, action_type: str, target: str) -> str:
@@ -41,78 +48,100 @@ class _Raised:
 
 
 @dataclass
-class StoryAlerts:
-    """What one story has alerted so far; the pure state behind the stateful DoFn."""
+class ActionAlerts:
+    """What has been alerted for one (actor, type, target); the pure state behind the DoFn.
 
-    raised: dict[str, _Raised] = field(default_factory=dict)
+    Keyed by the action rather than by the story, so that a story which only recalls an
+    action alerted days before (a match report mentioning last week's rupture, a split-off
+    follow-up) does not raise it again: one real-world action, one alert.
+    """
+
+    by_story: dict[str, _Raised] = field(default_factory=dict)
+    last_seen_ts: float | None = None
 
 
-def observe(state: StoryAlerts, article: Article, tracked: frozenset[str] | None) -> list[dict[str, Any]]:
-    """Feed one article of a story (in event-time order); return the alerts and updates it causes."""
+def observe(
+    state: ActionAlerts, article: Article, action: Action, renotify_s: float = DEFAULT_RENOTIFY_S
+) -> dict[str, Any] | None:
+    """Feed one (article, action) in event-time order; return the alert or update it causes."""
     story_id = article.story_id or article.id
-    out: list[dict[str, Any]] = []
-    for action in article.actions:
-        if not is_tracked(action, tracked):
-            continue
+    recently_alerted = state.last_seen_ts is not None and article.published_ts - state.last_seen_ts < renotify_s
+    state.last_seen_ts = max(state.last_seen_ts or article.published_ts, article.published_ts)
+    known = state.by_story.get(story_id)
+    if known is None:
+        if recently_alerted:
+            return None  # the same action, alerted in another story within the window
         aid = alert_id(story_id, action.actor, action.type, action.target)
-        known = state.raised.get(aid)
-        if known is None:
-            payload = {
-                "alert_id": aid,
-                "kind": "alert",
-                "action": {"type": action.type, "cameo": action.cameo, "plover": action.plover},
-                "actor": party(action.actor),
-                "target": party(action.target),
-                "story_id": story_id,
-                "headline": article.title,
-                "languages": [article.lang],
-                "article_links": [article.link],
-                "first_seen": article.published,
-                "evidence": {"sentence": action.sentence, "lang": article.lang, "link": article.link},
-            }
-            state.raised[aid] = _Raised(payload, {article.lang})
-            out.append(copy.deepcopy(payload))
-            continue
-        if article.link not in known.payload["article_links"]:
-            known.payload["article_links"].append(article.link)
-        if article.lang not in known.languages and article.lang != "und":
-            known.languages.add(article.lang)
-            known.payload["languages"] = sorted(known.languages)
-            update = copy.deepcopy(known.payload)
-            update["kind"] = "update"
-            update["updated"] = article.published
-            update["evidence"] = {"sentence": action.sentence, "lang": article.lang, "link": article.link}
-            out.append(update)
-    return out
+        payload = {
+            "alert_id": aid,
+            "kind": "alert",
+            "action": {"type": action.type, "cameo": action.cameo, "plover": action.plover},
+            "actor": party(action.actor),
+            "target": party(action.target),
+            "story_id": story_id,
+            "headline": article.title,
+            "languages": [article.lang],
+            "article_links": [article.link],
+            "first_seen": article.published,
+            "evidence": {"sentence": action.sentence, "lang": article.lang, "link": article.link},
+        }
+        state.by_story[story_id] = _Raised(payload, {article.lang})
+        return copy.deepcopy(payload)
+    if article.link not in known.payload["article_links"]:
+        known.payload["article_links"].append(article.link)
+    if article.lang in known.languages or article.lang == "und":
+        return None
+    known.languages.add(article.lang)
+    known.payload["languages"] = sorted(known.languages)
+    update = copy.deepcopy(known.payload)
+    update["kind"] = "update"
+    update["updated"] = article.published
+    update["evidence"] = {"sentence": action.sentence, "lang": article.lang, "link": article.link}
+    return update
 
 
-def alerts_for(articles: Iterable[Article], tracked: frozenset[str] | None = None) -> list[dict[str, Any]]:
-    """All alerts and updates for a set of articles with story ids (the pure, whole-batch form)."""
-    states: dict[str, StoryAlerts] = {}
+ActionKey = tuple[str, str, str]
+
+
+def tracked_actions(article: Article, tracked: frozenset[str] | None) -> Iterator[tuple[ActionKey, Article, Action]]:
+    """(actor, type, target) key, article and action, for each tracked action of an article."""
+    for action in article.actions:
+        if is_tracked(action, tracked):
+            yield (action.actor, action.type, action.target), article, action
+
+
+def alerts_for(
+    articles: Iterable[Article], tracked: frozenset[str] | None = None, renotify_s: float = DEFAULT_RENOTIFY_S
+) -> list[dict[str, Any]]:
+    """All alerts and updates for articles with story ids (the pure, whole-batch form)."""
+    states: dict[ActionKey, ActionAlerts] = {}
     out: list[dict[str, Any]] = []
     for article in sorted(articles, key=lambda a: (a.published_ts, a.id)):
-        state = states.setdefault(article.story_id or article.id, StoryAlerts())
-        out.extend(observe(state, article, tracked))
+        for key, _, action in tracked_actions(article, tracked):
+            payload = observe(states.setdefault(key, ActionAlerts()), article, action, renotify_s)
+            if payload is not None:
+                out.append(payload)
     return out
 
 
-class RaiseAlertsFn(EventTimeOrderedFn[StoryAlerts]):
-    """Per story key: articles in event-time order -> alerts and updates."""
+class RaiseAlertsFn(EventTimeOrderedFn[ActionAlerts]):
+    """Per action key: (article, action)s in event-time order -> alerts and updates."""
 
-    def __init__(self, tracked: frozenset[str] | None, horizon_s: float) -> None:
-        self.tracked = tracked
-        self.idle_expiry_s = horizon_s
+    def __init__(self, renotify_s: float) -> None:
+        self.renotify_s = renotify_s
+        self.idle_expiry_s = renotify_s  # after the window the state can only say "alert again"
         self.alerts = Metrics.counter("crosswire", "alerts")
         self.updates = Metrics.counter("crosswire", "alert_updates")
 
-    def new_state(self) -> StoryAlerts:
-        return StoryAlerts()
+    def new_state(self) -> ActionAlerts:
+        return ActionAlerts()
 
-    def sort_key(self, article: Article) -> tuple[float, str]:
-        return (article.published_ts, article.id)
+    def sort_key(self, item: tuple[Article, Action]) -> tuple[float, str]:
+        return (item[0].published_ts, item[0].id)
 
-    def handle(self, state: StoryAlerts, article: Article) -> Iterator[dict[str, Any]]:
-        for payload in observe(state, article, self.tracked):
+    def handle(self, state: ActionAlerts, item: tuple[Article, Action]) -> Iterator[dict[str, Any]]:
+        payload = observe(state, item[0], item[1], self.renotify_s)
+        if payload is not None:
             (self.alerts if payload["kind"] == "alert" else self.updates).inc()
             yield payload
 
@@ -120,28 +149,34 @@ class RaiseAlertsFn(EventTimeOrderedFn[StoryAlerts]):
 class RaiseAlerts(beam.PTransform):
     """Articles with story ids and actions -> alert and update payloads (dicts).
 
-    Unbounded input: a stateful DoFn per story that handles articles in event-time order as
-    the watermark passes. Bounded input (a replay): one GroupByKey per story and the same pure
-    ``observe`` over the sorted articles, which needs no timers at all.
+    Unbounded input: a stateful DoFn per action key that handles articles in event-time order
+    as the watermark passes. Bounded input (a replay): one GroupByKey per action key and the
+    same pure ``observe`` over the sorted articles, which needs no timers.
     """
 
     def __init__(
-        self, tracked: frozenset[str] | None = None, horizon_s: float = 7 * 24 * 3600, streaming: bool = True
+        self, tracked: frozenset[str] | None = None, renotify_s: float = DEFAULT_RENOTIFY_S, streaming: bool = True
     ) -> None:
         super().__init__()
-        self.tracked, self.horizon_s, self.streaming = tracked, horizon_s, streaming
+        self.tracked, self.renotify_s, self.streaming = tracked, renotify_s, streaming
 
     def expand(self, articles: beam.PCollection) -> beam.PCollection:
-        keyed = (
-            articles
-            | "WithActions" >> beam.Filter(lambda a: bool(a.actions))
-            | "KeyByStory" >> beam.Map(lambda a: (a.story_id or a.id, a))
+        tracked, renotify_s = self.tracked, self.renotify_s
+        keyed = articles | "KeyByAction" >> beam.FlatMap(
+            lambda a: ((key, (article, action)) for key, article, action in tracked_actions(a, tracked))
         )
         if self.streaming:
-            return keyed | "Novelty" >> beam.ParDo(RaiseAlertsFn(self.tracked, self.horizon_s))
-        tracked = self.tracked
+            return keyed | "Novelty" >> beam.ParDo(RaiseAlertsFn(renotify_s))
         return (
             keyed
-            | "GroupByStory" >> beam.GroupByKey()
-            | "NoveltyPerStory" >> beam.FlatMap(lambda kv: alerts_for(kv[1], tracked))
+            | "GroupByAction" >> beam.GroupByKey()
+            | "NoveltyPerAction" >> beam.FlatMap(lambda kv: _alerts_in_order(kv[1], renotify_s))
         )
+
+
+def _alerts_in_order(items: Iterable[tuple[Article, Action]], renotify_s: float) -> Iterator[dict[str, Any]]:
+    state = ActionAlerts()
+    for article, action in sorted(items, key=lambda item: (item[0].published_ts, item[0].id)):
+        payload = observe(state, article, action, renotify_s)
+        if payload is not None:
+            yield payload

@@ -46,16 +46,23 @@ def test_first_mention_alerts_and_new_language_updates():
     assert update["article_links"] == ["https://n.example/a", "https://n.example/b", "https://n.example/c"]
 
 
-def test_each_action_and_each_story_alerts_once():
+def test_each_action_alerts_once_per_story():
+    out = alerts_for([article("a", 1, "en", actions=(PNG, SEVER)), article("b", 2, "en", actions=(SEVER,))])
+    assert sorted(o["action"]["type"] for o in out) == ["persona_non_grata", "sever_relations"]
+    assert all(o["kind"] == "alert" for o in out)
+
+
+def test_another_story_recalling_a_recent_action_raises_nothing_new():
+    week = 7 * 24 * 3600.0
     out = alerts_for(
         [
-            article("a", 1, "en", actions=(PNG, SEVER)),
-            article("b", 2, "en", actions=(SEVER,)),
-            article("c", 3, "en", actions=(PNG,), story="s2"),
-        ]
+            article("a", 1, "en", actions=(SEVER,)),
+            article("m", 1 + 2 * 24 * 3600, "es", actions=(SEVER,), story="match-report"),
+            article("z", 1 + 3 * week, "en", actions=(SEVER,), story="a-new-rupture"),
+        ],
+        renotify_s=2 * week,
     )
-    keys = [(o["story_id"], o["action"]["type"]) for o in out if o["kind"] == "alert"]
-    assert keys == [("s1", "persona_non_grata"), ("s1", "sever_relations"), ("s2", "persona_non_grata")]
+    assert [(o["kind"], o["story_id"]) for o in out] == [("alert", "s1"), ("alert", "a-new-rupture")]
 
 
 def test_order_of_input_does_not_change_the_result():
