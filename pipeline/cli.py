@@ -65,18 +65,72 @@ def replay_main(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_run_parser(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "run",
+        help="run the live streaming pipeline: poll feeds (or read a subscription) and publish alerts",
+        description="Poll feeds on their own intervals and publish alerts; other flags go to Beam "
+        "(e.g. --runner DataflowRunner --project P --region R --temp_location gs://B/tmp).",
+    )
+    p.add_argument("--feeds", type=Path, default=None, help="YAML list of feeds (default: configs/feeds.yaml)")
+    p.add_argument("--alerts-topic", default=None, metavar="projects/P/topics/T")
+    p.add_argument("--input-subscription", default=None, metavar="projects/P/subscriptions/S")
+    p.add_argument("--out", type=Path, default=None, metavar="DIR", help="also append JSONL outputs here (local)")
+    p.add_argument("--config-dir", type=Path, default=None)
+    p.add_argument("--tracked", type=Path, default=None)
+    p.add_argument("--lang-backend", default="langdetect", choices=("langdetect", "lingua"))
+    p.set_defaults(func=run_main, beam_args=[])
+
+
+def run_main(args: argparse.Namespace) -> int:
+    import apache_beam as beam
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    from pipeline.config import ConfigError, load_config
+    from pipeline.live import build_live, live_pipeline_options
+
+    try:
+        cfg = load_config(args.config_dir, args.lang_backend, args.tracked)
+    except ConfigError as e:
+        print(f"crosswire: configuration error: {e}", file=sys.stderr)
+        return 2
+    flags = list(args.beam_args)
+    for name in ("feeds", "alerts_topic", "input_subscription", "out"):
+        value = getattr(args, name)
+        if value is not None:
+            flags.append(f"--{name}={value}")
+    options = live_pipeline_options(PipelineOptions(flags, streaming=True, save_main_session=False))
+    print("crosswire run: polling; Ctrl-C stops", file=sys.stderr)
+    try:
+        with beam.Pipeline(options=options) as p:
+            build_live(p, cfg, options)
+    except ConfigError as e:
+        print(f"crosswire: configuration error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="crosswire", description="Multilingual news monitoring: stories and diplomatic-action alerts."
     )
     sub = parser.add_subparsers(dest="command", required=True)
     add_replay_parser(sub)
+    add_run_parser(sub)
+    from pipeline.pubsub_cli import add_subscribe_parser, add_topics_parser
+
+    add_topics_parser(sub)
+    add_subscribe_parser(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     quiet_imports()
-    args = build_parser().parse_args(argv)
+    args, extra = build_parser().parse_known_args(argv)
+    if extra and args.command != "run":
+        build_parser().error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "run":
+        args.beam_args = extra
     try:
         return int(args.func(args))
     except KeyboardInterrupt:

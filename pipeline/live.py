@@ -193,7 +193,7 @@ def build_live(
         articles = parsed["articles"] | "DropOrder" >> beam.MapTuple(lambda order, article: article)
         dead = [polled[DEAD], parsed[DEAD]]
     deduped = articles | "Deduplicate" >> DeduplicateStreaming()
-    outputs = build_stages(deduped["articles"], cfg)
+    outputs = build_stages(deduped["articles"], cfg, streaming=True)
     outputs["dead_letter"] = tuple(dead) | "AllDeadLetters" >> beam.Flatten()
     outputs[DUPLICATE] = deduped[DUPLICATE]
     if opts.alerts_topic:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.pubsub.fixture import pubsub_emulator, pubsub_project  # noqa: F401  (session fixtures)
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 FIXTURES = ROOT / "tests" / "fixtures"

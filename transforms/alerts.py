@@ -163,8 +163,8 @@ class RaiseAlerts(beam.PTransform):
     def expand(self, articles: beam.PCollection) -> beam.PCollection:
         tracked, renotify_s = self.tracked, self.renotify_s
         keyed = articles | "KeyByAction" >> beam.FlatMap(
-            lambda a: ((key, (article, action)) for key, article, action in tracked_actions(a, tracked))
-        )
+            lambda a: (("|".join(key), (article, action)) for key, article, action in tracked_actions(a, tracked))
+        ).with_output_types(tuple[str, tuple[Article, Action]])
         if self.streaming:
             return keyed | "Novelty" >> beam.ParDo(RaiseAlertsFn(renotify_s))
         return (

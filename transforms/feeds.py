@@ -26,6 +26,7 @@ from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.transforms.userstate import ReadModifyWriteStateSpec, TimerSpec, on_timer
+from apache_beam.transforms.window import TimestampedValue
 from apache_beam.utils.timestamp import Timestamp
 
 from transforms.records import Article, DeadLetter, stable_id
@@ -486,9 +487,9 @@ class Deduplicate(beam.PTransform):
         return {"articles": articles, DUPLICATE: duplicates}
 
 
-def with_event_time(article: Article) -> beam.window.TimestampedValue:
+def with_event_time(article: Article) -> TimestampedValue:
     """Attach the article's published time as its Beam event time."""
-    return beam.window.TimestampedValue(article, article.published_ts)
+    return TimestampedValue(article, article.published_ts)
 
 
 class _SeenBeforeFn(beam.DoFn):
@@ -498,8 +499,8 @@ class _SeenBeforeFn(beam.DoFn):
     the TTL. Re-served old items (a feed polled again) are dropped here.
     """
 
-    SEEN = ReadModifyWriteStateSpec("seen", BooleanCoder())
-    FORGET = TimerSpec("forget", TimeDomain.WATERMARK)
+    SEEN = ReadModifyWriteStateSpec("dedupe_seen", BooleanCoder())
+    FORGET = TimerSpec("dedupe_forget", TimeDomain.WATERMARK)
 
     def __init__(self, ttl_s: float) -> None:
         self.ttl_s = ttl_s
@@ -537,12 +538,13 @@ class DeduplicateStreaming(beam.PTransform):
     def expand(self, articles: beam.PCollection) -> dict[str, beam.PCollection]:
         by_guid = (
             articles
-            | "KeyByGuid" >> beam.Map(lambda a: (f"{a.feed}|{a.guid or a.link}", a))
+            | "KeyByGuid" >> beam.Map(lambda a: (f"{a.feed}|{a.guid or a.link}", a)).with_output_types(tuple[str, Article])
             | "FirstByGuid" >> beam.ParDo(_SeenBeforeFn(self.ttl_s)).with_outputs(DUPLICATE, main="kept")
         )
         by_link = (
             by_guid.kept
-            | "KeyByLink" >> beam.Map(lambda a: (a.link, a))
+            | "Unfuse" >> beam.Reshuffle()  # keeps the two stateful passes out of one fused stage
+            | "KeyByLink" >> beam.Map(lambda a: (a.link, a)).with_output_types(tuple[str, Article])
             | "FirstByLink" >> beam.ParDo(_SeenBeforeFn(self.ttl_s)).with_outputs(DUPLICATE, main="kept")
         )
         duplicates = (by_guid[DUPLICATE], by_link[DUPLICATE]) | "FlattenDuplicates" >> beam.Flatten()

@@ -26,14 +26,17 @@ class EventTimeOrderedFn(beam.DoFn, Generic[S]):
     Subclasses give ``new_state()``, ``sort_key(element)`` and ``handle(state, element)``,
     a pure step that updates the per-key state and yields outputs; ``idle_expiry_s`` drops a
     key's state once it has seen nothing for that long in event time (bounded state).
+
+    State and timer names carry an ``ordered_`` prefix: on the FnApiRunner, two stateful DoFns
+    fused into one stage that share a timer name corrupt each other's timers.
     """
 
-    BUFFER = BagStateSpec("buffer", PickleCoder())
-    STATE = ReadModifyWriteStateSpec("state", PickleCoder())
-    NEXT_DUE = ReadModifyWriteStateSpec("next_due", PickleCoder())
-    LAST_SEEN = ReadModifyWriteStateSpec("last_seen", PickleCoder())
-    FLUSH = TimerSpec("flush", TimeDomain.WATERMARK)
-    EXPIRE = TimerSpec("expire", TimeDomain.WATERMARK)
+    BUFFER = BagStateSpec("ordered_buffer", PickleCoder())
+    STATE = ReadModifyWriteStateSpec("ordered_state", PickleCoder())
+    NEXT_DUE = ReadModifyWriteStateSpec("ordered_next_due", PickleCoder())
+    LAST_SEEN = ReadModifyWriteStateSpec("ordered_last_seen", PickleCoder())
+    FLUSH = TimerSpec("ordered_flush", TimeDomain.WATERMARK)
+    EXPIRE = TimerSpec("ordered_expire", TimeDomain.WATERMARK)
 
     idle_expiry_s: float | None = None
 
