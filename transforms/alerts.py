@@ -20,7 +20,6 @@ from apache_beam.metrics import Metrics
 from transforms.ordering import EventTimeOrderedFn
 from transforms.records import Action, Article, stable_id
 
-
 # Within this window after an action was last reported, another story reporting the same
 # (actor, type, target) is taken to recall it, not to announce a new one.
 DEFAULT_RENOTIFY_S = 14 * 24 * 3600

@@ -472,7 +472,7 @@ class Deduplicate(beam.PTransform):
     def expand(self, ordered: beam.PCollection) -> dict[str, beam.PCollection]:
         by_guid = (
             ordered
-            | "KeyByGuid" >> beam.Map(lambda oa: ((oa[1].feed, oa[1].guid or oa[1].link or oa[1].id), oa))
+            | "KeyByGuid" >> beam.Map(lambda oa: (guid_key(oa[1])[0], oa))
             | "GroupByGuid" >> beam.GroupByKey()
             | "FirstByGuid" >> beam.ParDo(_KeepFirstFn()).with_outputs(DUPLICATE, main="kept")
         )
@@ -528,6 +528,11 @@ class _SeenBeforeFn(beam.DoFn):
         return iter(())
 
 
+def guid_key(article: Article) -> tuple[str, Article]:
+    """A guid identifies an item within its feed only; fall back to the link."""
+    return f"{article.feed}|{article.guid or article.link}", article
+
+
 class DeduplicateStreaming(beam.PTransform):
     """Article -> Article for unbounded input: first to arrive wins, by guid then by link."""
 
@@ -538,7 +543,7 @@ class DeduplicateStreaming(beam.PTransform):
     def expand(self, articles: beam.PCollection) -> dict[str, beam.PCollection]:
         by_guid = (
             articles
-            | "KeyByGuid" >> beam.Map(lambda a: (f"{a.feed}|{a.guid or a.link}", a)).with_output_types(tuple[str, Article])
+            | "KeyByGuid" >> beam.Map(guid_key).with_output_types(tuple[str, Article])
             | "FirstByGuid" >> beam.ParDo(_SeenBeforeFn(self.ttl_s)).with_outputs(DUPLICATE, main="kept")
         )
         by_link = (
