@@ -339,6 +339,19 @@ class _CompiledLang:
         self.scope_break = _words(g("scope_break"))
         self.bg_strong = _words(g("background_strong"))
         self.bg_weak = _words(g("background_weak"))
+        self.backshift_aux = _words(g("backshift_aux"))
+        reporting = _alt(g("reporting"))
+        # "Wong said Australia had also closed ...": a pluperfect right after a reporting
+        # verb is the tense of reported speech, not an older episode.
+        self.reported = (
+            re.compile(rf"(?<!\w)(?:{reporting})(?!\w)(?:[\s,]+{_COMPLEMENTISER})?(?:\s+[\w'’-]+){{0,4}}\s*$", FLAGS)
+            if reporting
+            else None
+        )
+        possessive = _alt(list(grammar.get("possessive") or []))
+        # "ses diplomates de Caracas": after the subject's own envoys, "de X" is where they
+        # served, not whose they are.
+        self.own_before = re.compile(rf"(?<!\w)(?:{possessive})(?!\w)[\s'’]*$", FLAGS) if possessive else None
         self.anchor = _words(g("recent_anchor"))
         self.mutual = _words(g("mutual"))
         self.reaction = _words(g("reaction"))
@@ -388,6 +401,9 @@ class _CompiledLang:
     def cue_names(self, name: str) -> list[str]:
         return list(self.unions.get(name) or [name])
 
+
+# "said that ...", "dijo que ...", "sagte, dass ...": the word that opens reported speech.
+_COMPLEMENTISER = r"(?:that|que|dass|dat|che|bahwa)"
 
 # Adjectives that may sit between a cue and its state ("relaciones diplomáticas con").
 _ADJECTIVE_FILLERS = [
@@ -489,7 +505,10 @@ class ActionDetector:
         masked = cl.cue_stop.sub(lambda m: " " * len(m.group()), sentence) if cl.cue_stop else sentence
         cues = [_Cue(name, m.start(), m.end()) for name, rx in cl.cues.items() for m in rx.finditer(masked)]
         attachments = _attach(cl, sentence, cues, mentions)
-        for trig in _triggers(cl, sentence):
+        triggers = _triggers(cl, sentence)
+        # Verbs with their own object cue: a state before one of them is its subject.
+        verbs = [t for t in triggers if not t.nominal and self._cue_for(cl, t, self.types[t.type], cues) is not None]
+        for trig in triggers:
             spec = self.types[trig.type]
             own = set(cl.cue_names(str(spec.get("cue") or "")))
             attached = {i for cue, roles in attachments.items() if cue.name in own | DIPLOMATIC_CUES for i, _ in roles}
@@ -501,7 +520,7 @@ class ActionDetector:
                 continue
             cand.reason = _modality(cl, sentence, trig) or _background(cl, sentence, trig, year)
             if not cand.reason:
-                self._attribute(cl, sentence, trig, spec, cue, cues, attachments, attached, mentions, cand)
+                self._attribute(cl, sentence, trig, spec, cue, cues, attachments, attached, mentions, cand, verbs)
             yield cand
 
     def _cue_for(self, cl: _CompiledLang, trig: _Trigger, spec: dict[str, Any], cues: list[_Cue]) -> _Cue | None:
@@ -530,6 +549,7 @@ class ActionDetector:
         attached: set[int],
         mentions: list[_Mention],
         cand: Candidate,
+        verbs: Sequence[_Trigger] = (),
     ) -> None:
         role = str(spec["target_from"])
         own = set(cl.cue_names(str(spec.get("cue") or "")))
@@ -551,6 +571,12 @@ class ActionDetector:
             actors, cand.actor_from = [agent], "agent"
         elif not passive:
             actors = _subject(cl, sentence, trig, mentions, attached)
+            if trig.nominal and actors:
+                # "Peru breaks ties with Mexico over the asylum to X": the subject of another
+                # action's verb between it and a nominalisation is that verb's, not the noun's.
+                first = min(mentions[i].end for i in actors)
+                if any(v.type != trig.type and first <= v.start and v.end <= trig.start for v in verbs):
+                    actors = []
             cand.actor_from = "subject" if actors else ""
         if not actors:
             host_role = "location" if role in ("owner", "after") else "owner"
@@ -558,6 +584,13 @@ class ActionDetector:
             pool = [i for i in pool if mentions[i].state]
             if pool:
                 actors, cand.actor_from = [pool[0]], host_role
+        if spec.get("own_mission") and actors and cue is not None:
+            # "Niger ordered the closure of the French embassy": a host shutting another
+            # state's mission is not that state closing its own.
+            owners = [mentions[i].code for i in attached_as("owner", cue_roles) if mentions[i].state]
+            if owners and all(code != mentions[i].code for i in actors for code in owners[:1]):
+                cand.reason = f"another state's mission ({owners[0]})"
+                return
         # ---- target
         targets: list[int] = []
         wanted = {"owner": "owner", "location": "location", "partner": "partner"}.get(role)
@@ -599,6 +632,9 @@ class ActionDetector:
         elif actor_codes:
             cand.targets = target_codes[:1]
             cand.mutual = mutual and bool(target_codes)
+            if target_codes and not cand.mutual and role in ("owner", "location"):
+                first = next(i for i in targets if mentions[i].code == target_codes[0])
+                cand.targets = _coordinated(cl, sentence, mentions, first, actor_codes)
         else:
             cand.targets = target_codes[:1]
             cand.mutual = mutual
@@ -686,13 +722,35 @@ def _pairs(cand: Candidate) -> list[tuple[str, str]]:
         pairs = [(a, b), (b, a)]
     else:
         for actor in cand.actors[:1] if cand.targets else []:
-            for target in cand.targets[:1]:
+            for target in cand.targets if not cand.mutual else cand.targets[:1]:
                 pairs.append((actor, target))
                 if cand.mutual:
                     pairs.append((target, actor))
         if len(cand.actors) >= 2 and cand.targets:
             pairs += [(a, cand.targets[0]) for a in cand.actors[1:]]
     return [(a, t) for a, t in pairs if a and t and a != t]
+
+
+def _coordinated(
+    cl: _CompiledLang, sentence: str, mentions: list[_Mention], first: int, exclude: Sequence[str]
+) -> list[str]:
+    """The target state with the states coordinated after it ("Argentina, Chile and Peru").
+
+    The list must close with a conjunction ("A, B and C", "A y B"): a bare comma may end
+    the clause ("expelled Argentine diplomats, Chile said ...").
+    """
+    chain, last, good = [mentions[first].code], first, 1
+    for j in range(first + 1, len(mentions)):
+        m = mentions[j]
+        gap = sentence[mentions[last].end : m.start]
+        if not (m.state and cl.conj_gap.match(gap)) or re.match(r"['’]s?(?!\w)", sentence[m.end :]):
+            break
+        if m.code not in chain and m.code not in exclude:
+            chain.append(m.code)
+        if gap.strip() not in (",", ""):
+            good = len(chain)  # a conjunction closes the list so far
+        last = j
+    return chain[:good]
 
 
 def _triggers(cl: _CompiledLang, sentence: str) -> list[_Trigger]:
@@ -728,6 +786,7 @@ def _attach(
             break
         # After the cue: a chain of prepositional phrases ("ambassadeur d'Iran à Stockholm").
         cursor, last_role = cue.end, ""
+        own = bool(cl.own_before and cl.own_before.search(sentence[max(0, cue.start - 20) : cue.start]))
         for i, m in enumerate(mentions):
             if m.start < cursor:
                 continue
@@ -744,6 +803,8 @@ def _attach(
                     if rx.match(gap):
                         role = name
                         break
+            if own and not last_role and role in ("owner", "origin") and gap.strip():
+                role = "location"
             if not role:
                 break
             roles.append((i, role))
@@ -791,11 +852,18 @@ def _background(cl: _CompiledLang, sentence: str, trig: _Trigger, year: int) -> 
         near_after = 0 <= m.start() - trig.end <= YEAR_AFTER_CHARS
         if near_after and "," not in sentence[trig.end : m.start()]:
             return f"background: {m.group()!r}"
-    if cl.bg_weak:
-        hit = cl.bg_weak.search(window)
-        if hit and not (cl.anchor and cl.anchor.search(sentence)):
-            return f"background: {hit.group()!r}"
+    if cl.bg_weak and not (cl.anchor and cl.anchor.search(sentence)):
+        for hit in cl.bg_weak.finditer(window):
+            if not _backshift(cl, window, hit):
+                return f"background: {hit.group()!r}"
     return ""
+
+
+def _backshift(cl: _CompiledLang, window: str, hit: re.Match[str]) -> bool:
+    """A pluperfect auxiliary of reported speech ("said Australia had closed")."""
+    if cl.backshift_aux is None or cl.reported is None or not cl.backshift_aux.fullmatch(hit.group()):
+        return False
+    return bool(cl.reported.search(window[: hit.start()]))
 
 
 def _is_passive(cl: _CompiledLang, sentence: str, trig: _Trigger) -> bool:
@@ -803,6 +871,9 @@ def _is_passive(cl: _CompiledLang, sentence: str, trig: _Trigger) -> bool:
         return False
     if cl.lang == "id" and sentence[trig.start : trig.start + 2].lower() == "di":
         return True
+    first = sentence[trig.start : trig.end].split()[0] if sentence[trig.start : trig.end].split() else ""
+    if cl.lang == "en" and first.lower().endswith("ing"):
+        return False  # a progressive ("was cutting ties"), not a passive
     head = sentence[max(0, trig.start - 30) : trig.start]
     return bool(cl.passive_aux and cl.passive_aux.search(head))
 

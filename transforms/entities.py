@@ -446,12 +446,13 @@ class EntityExtractor:
         found: list[Entity] = []
         covered = [False] * n
         first = m.first
+        headline = _headline_case_mask(units)
         i = 0
         while i < n:
             key = units[i][0]
             longest = first.get(key)
             if longest:
-                hit = self._match_at(m, units, i, min(longest, n - i), text)
+                hit = self._match_at(m, units, i, min(longest, n - i), text, headline[i])
                 if hit is not None:
                     length, target = hit
                     if target.kind != "block":
@@ -472,8 +473,20 @@ class EntityExtractor:
         return found
 
     def _match_at(
-        self, m: _LangMatcher, units: list[tuple[str, int, int, str]], i: int, longest: int, text: str
+        self,
+        m: _LangMatcher,
+        units: list[tuple[str, int, int, str]],
+        i: int,
+        longest: int,
+        text: str,
+        headline: bool = False,
     ) -> tuple[int, _Target] | None:
+        """The longest phrase at unit ``i`` whose case rule the surface satisfies.
+
+        A country name that is also a first name ("Chad", "Kenya", "Jordan") followed by a
+        capitalised word is a person ("Chad Johnson"), except in a Title Case headline,
+        where every word is capitalised ("Kenya Expels Two Ugandan Diplomats").
+        """
         phrases = m.phrases
         for length in range(longest, 0, -1):
             key = tuple(u[0] for u in units[i : i + length])
@@ -483,7 +496,7 @@ class EntityExtractor:
             surface = text[units[i][1] : units[i + length - 1][2]]
             for target in cands:
                 if _case_ok(surface, target.case):
-                    if length == 1 and target.kind == "country" and key[0] in m.given_name_like:
+                    if length == 1 and target.kind == "country" and key[0] in m.given_name_like and not headline:
                         nxt = units[i + 1] if i + 1 < len(units) else None
                         if nxt and _is_latin_upper(nxt[3][:1]) and nxt[0] not in m.stopwords and nxt[0] not in m.first:
                             return None  # "Chad Johnson", "Sofia Coppola": a person, not a state
