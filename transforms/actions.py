@@ -307,6 +307,7 @@ class Candidate:
     reason: str = ""
     actor_from: str = ""
     target_from: str = ""
+    context_noun: bool = False  # a nominalisation inside another action's clause ("over the asylum")
 
 
 class _CompiledLang:
@@ -576,7 +577,7 @@ class ActionDetector:
                 # action's verb between it and a nominalisation is that verb's, not the noun's.
                 first = min(mentions[i].end for i in actors)
                 if any(v.type != trig.type and first <= v.start and v.end <= trig.start for v in verbs):
-                    actors = []
+                    actors, cand.context_noun = [], True
             cand.actor_from = "subject" if actors else ""
         if not actors:
             host_role = "location" if role in ("owner", "after") else "owner"
@@ -664,6 +665,11 @@ class ActionDetector:
                 # The same action again; "reciprocal expulsions" still go both ways.
                 cand.actors, cand.targets = [same[0][0]], [same[0][1]]
                 cand.actor_from = cand.target_from = "article"
+                continue
+            if cand.context_noun:
+                # "broke ties ... over the granting of asylum": the cause of another action,
+                # whose sides the other action's partners would only guess.
+                cand.reason = "nominalisation in another action's clause, no side of its own"
                 continue
             if not known:
                 if cand.mutual and len(ranked) >= 2:

@@ -480,6 +480,20 @@ def test_seed_like_story_with_the_real_extractor(detector: ActionDetector, extra
     }
 
 
+SEED_ID = (
+    "Keputusan itu diambil beberapa hari setelah Peru memutuskan hubungan diplomatik dengan Meksiko "
+    "terkait pemberian suaka."
+)
+
+
+def test_an_asylum_noun_that_only_explains_a_rupture_gets_no_guessed_sides(detector: ActionDetector, extractor) -> None:  # type: ignore[no-untyped-def]
+    found = {
+        (a.type, a.actor, a.target)
+        for a in detector.detect(SEED_ID, "id", extractor.extract(SEED_ID, "id"), "2025-11-05T00:00:00Z")
+    }
+    assert found == {("sever_relations", "PER", "MEX")}
+
+
 @pytest.mark.shared
 def test_seed_files_give_the_expected_actions(detector: ActionDetector, extractor) -> None:  # type: ignore[no-untyped-def]
     seeds = ROOT.parent / "shared" / "seeds"
