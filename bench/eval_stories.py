@@ -74,7 +74,7 @@ def corpus_articles(corpus: Path, mode: str) -> list[Article]:
                 id=row["id"],
                 link=row["link"],
                 guid=row["link"],
-                feed=row["outlet"],
+                feed=row.get("outlet", ""),
                 title=_plain(row["title"]),
                 summary=_plain(row["summary"]),
                 body=_plain(body),

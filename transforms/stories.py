@@ -21,7 +21,10 @@ How an article is compared with a story (all numbers in ``configs/stories.yaml``
 * a small multilingual keyword list labels each text diplomatic, clearly something else
   (sport, economy, disaster, humanitarian, culture) or neither; when one side is diplomatic and
   the other clearly not (a football friendly the day after a diplomatic break between the same
-  countries) the cosine must reach ``conflict_threshold`` instead.
+  countries) the cosine must reach ``conflict_threshold`` instead; so must an article about
+  other states than the story's main ones (``other_episode``: "Colombia expels Argentine
+  diplomats" next to "Colombia breaks with Israel", Petro in both). Among the stories that
+  pass, one without such a conflict wins over one with.
 
 Candidates come from an inverted index (feature -> active stories; a feature shared by more than
 ``max_postings`` stories scores but proposes none), so the work per article is bounded by its
@@ -81,7 +84,7 @@ STORIES = "stories"  # tag of the Story snapshot output
 DEFAULT_CONFIG: dict[str, Any] = {
     "horizon_hours": 48.0,
     "threshold": 0.25,
-    "conflict_threshold": 0.7,
+    "conflict_threshold": 0.8,
     "min_evidence": 3.0,
     "topic_evidence": 1.5,
     "kind_weights": {"country": 1.0, "org": 1.5, "name": 2.5, "person": 3.0},
@@ -255,7 +258,8 @@ def entity_bag(article: Article, kind_weights: Mapping[str, float], title_weight
         kind, features = entities[ent.id]
         for feature in features:
             tf[feature] = tf.get(feature, 0) + 1
-            weight[feature] = max(weight.get(feature, 0.0), kind_weights.get(kind, default))
+            share = kind_weights.get(kind, default) / math.sqrt(len(features))  # a name weighs as one id
+            weight[feature] = max(weight.get(feature, 0.0), share)
             in_title[feature] = in_title.get(feature, False) or ent.start < title_end
     weights = {f: weight[f] * (title_weight if in_title[f] else 1.0) * (1.0 + math.log(n)) for f, n in tf.items()}
     return Bag(weights, entities)
@@ -305,13 +309,22 @@ def title_countries(article: Article) -> frozenset[str]:
     return frozenset(e.id for e in article.entities if e.kind == "country" and e.start < end)
 
 
-def other_pair(headline: frozenset[str], core: tuple[str, ...]) -> bool:
-    """A headline naming two states of which the story's two main states are not both part.
+def other_episode(headline: frozenset[str], salience: Mapping[str, float], core: tuple[str, ...]) -> bool:
+    """Is the article about other states than the story's main ones (``core``, when two or more)?
 
-    "Colombia expels Argentine diplomats" is another episode than "Colombia breaks with Israel"
-    even with Petro in both; "Argentina condemns Bolivia's break with Israel" is not.
+    Yes when its headline names two states of which at most one is in the core ("Colombia
+    expels Argentine diplomats" is not "Colombia breaks with Israel", even with Petro in both),
+    or when the headline does not name the core pair and the article's most salient state is
+    outside it ("Dutch cabinet weighs expelling Iranian diplomats" is not "Netherlands expels
+    Russian spies"). A headline that names the core pair is about the story, whoever else it
+    names ("Bolivia breaks with Israel and Argentina objects").
     """
-    return len(headline) >= 2 and len(core) == 2 and not headline.issuperset(core)
+    if len(core) < 2 or len(headline.intersection(core)) >= 2:
+        return False
+    if len(headline) >= 2:
+        return True
+    lead = max(sorted(salience), key=lambda c: salience[c]) if salience else None
+    return lead is not None and lead not in core
 
 
 # ------------------------------------------------------------------------------ the grouper
@@ -337,8 +350,8 @@ class _StoryState:
     entity_weight: dict[str, float] = field(default_factory=dict)  # entity id -> summed feature weight
     topics: dict[str, float] = field(default_factory=dict)
     label: str | None = None  # topic_label(topics), kept up to date
-    country_weight: dict[str, float] = field(default_factory=dict)
-    core: tuple[str, ...] = ()  # its two heaviest countries, kept up to date
+    country_weight: dict[str, float] = field(default_factory=dict)  # salience (no IDF: a rare state is not a main one)
+    core: tuple[str, ...] = ()  # its main countries (salience >= half the top one's), kept up to date
     members: list[_Member] = field(default_factory=list)
 
 
@@ -360,6 +373,7 @@ class Vectorized:
     entities: dict[str, tuple[str, tuple[str, ...]]]  # entity id -> (kind, features)
     topics: dict[str, float]
     title_countries: frozenset[str] = frozenset()
+    salience: dict[str, float] = field(default_factory=dict)  # country id -> IDF-free weight
 
 
 @dataclass(frozen=True)
@@ -423,7 +437,8 @@ class StoryGrouper:
         state.docfreq.add(bag.weights, now)
         vector = {f: w * state.docfreq.idf(f, now) for f, w in bag.weights.items()}
         topics = topic_scores(article, self.patterns, self.topic_title_weight)
-        return Vectorized(vector, bag.entities, topics, title_countries(article))
+        salience = {eid: bag.weights[eid] for eid, (kind, _) in bag.entities.items() if kind == "country"}
+        return Vectorized(vector, bag.entities, topics, title_countries(article), salience)
 
     def candidates(self, article: Article, v: Vectorized) -> list[Candidate]:
         """Active stories reachable through the article's features, scored (index order)."""
@@ -447,7 +462,7 @@ class StoryGrouper:
             cosine = dot / (norm_a * math.sqrt(story.norm2)) if norm_a and story.norm2 else 0.0
             label_s = story.label
             conflict = label_a != label_s and self.diplomatic in (label_a, label_s) and None not in (label_a, label_s)
-            conflict = conflict or other_pair(v.title_countries, story.core)
+            conflict = conflict or other_episode(v.title_countries, v.salience, story.core)
             needed = self.conflict_threshold if conflict else self.threshold
             shared: tuple[str, ...] = ()
             evidence = 0.0
@@ -489,13 +504,13 @@ class StoryGrouper:
             story.profile[feature] = old + w
             story.norm2 += (old + w) ** 2 - old * old
             state.index.setdefault(feature, {})[story.id] = None
-        for eid, (kind, features) in v.entities.items():
+        for eid, (_, features) in v.entities.items():
             story.entity_docs[eid] = story.entity_docs.get(eid, 0) + 1
             story.entity_weight[eid] = story.entity_weight.get(eid, 0.0) + sum(v.vector[f] for f in features)
-            if kind == "country":
-                story.country_weight[eid] = story.country_weight.get(eid, 0.0) + v.vector[eid]
-        heaviest = sorted(story.country_weight, key=lambda c: (-story.country_weight[c], c))
-        story.core = tuple(heaviest[:2])
+        for eid, weight in v.salience.items():
+            story.country_weight[eid] = story.country_weight.get(eid, 0.0) + weight
+        top = max(story.country_weight.values(), default=0.0)
+        story.core = tuple(sorted(c for c, w in story.country_weight.items() if w >= 0.5 * top))
         for name, value in v.topics.items():
             story.topics[name] = story.topics.get(name, 0.0) + value
         story.label = topic_label(story.topics, self.diplomatic)
@@ -609,10 +624,11 @@ class GroupStoriesFn(beam.DoFn):
     lateness.
     """
 
-    BUFFER = BagStateSpec("buffer", PickleCoder())
-    GROUPER = ReadModifyWriteStateSpec("grouper", PickleCoder())
-    NEXT_DUE = ReadModifyWriteStateSpec("next_due", PickleCoder())
-    FLUSH = TimerSpec("flush", TimeDomain.WATERMARK)
+    # Names unique to this DoFn: two stateful DoFns fused in one FnApiRunner stage must not share them.
+    BUFFER = BagStateSpec("stories_buffer", PickleCoder())
+    GROUPER = ReadModifyWriteStateSpec("stories_grouper", PickleCoder())
+    NEXT_DUE = ReadModifyWriteStateSpec("stories_next_due", PickleCoder())
+    FLUSH = TimerSpec("stories_flush", TimeDomain.WATERMARK)
 
     def __init__(self, config: Mapping[str, Any]) -> None:
         self.config = dict(config)

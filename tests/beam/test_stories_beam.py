@@ -16,7 +16,7 @@ from apache_beam.transforms.window import TimestampedValue
 
 from tests.unit.test_stories import BREAK, FOOTBALL, HOUR, ROOT, TRADE, _mixed_corpus, article
 from transforms.records import stable_id
-from transforms.stories import GroupStories, LatestStories, group_articles, load_story_config
+from transforms.stories import GroupStories, GroupStoriesBatch, LatestStories, group_articles, load_story_config
 
 pytestmark = pytest.mark.beam
 
@@ -45,6 +45,15 @@ def test_batch_ids_and_story_records_match_the_pure_function_whatever_the_input_
         assert_that(grouped["articles"] | beam.Map(_pair), equal_to(sorted(assignment.items())), label="ids")
         latest = grouped["stories"] | LatestStories() | beam.Map(_record)
         assert_that(latest, equal_to([_record(s) for s in stories]), label="stories")
+
+
+def test_batch_without_timers_gives_the_same_ids_and_one_record_per_story():
+    items = _mixed_corpus()
+    assignment, stories = group_articles(items, CONFIG)
+    with TestPipeline(runner=FnApiRunner()) as p:
+        grouped = p | beam.Create(items[::-1]) | beam.Map(_timestamped) | GroupStoriesBatch(CONFIG)
+        assert_that(grouped["articles"] | beam.Map(_pair), equal_to(sorted(assignment.items())), label="ids")
+        assert_that(grouped["stories"] | beam.Map(_record), equal_to([_record(s) for s in stories]), label="stories")
 
 
 def test_batch_articles_keep_their_event_time():

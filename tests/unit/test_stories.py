@@ -159,6 +159,35 @@ def test_same_country_pair_different_episode_days_later_stays_apart(config):
     assert len(stories) == 2
 
 
+def test_a_headline_about_another_pair_is_another_episode_even_with_the_same_person(config):
+    """Colombia-Argentina the day after Colombia-Israel, Petro in both: two stories."""
+    other = article(
+        "c1",
+        20,
+        "en",
+        "Colombia expels Argentine diplomats over Milei's insults to Petro",
+        ("COL", "ARG", "person:javier milei", PETRO),
+        (PETRO, "COL", "ARG"),
+        "The foreign ministry expelled the diplomats.",
+    )
+    assignment, _ = group_articles([*BREAK, other], config)
+    assert assignment["c1"] == stable_id("c1")
+
+
+def test_a_third_country_reacting_in_the_headline_still_joins(config):
+    reaction = article(
+        "r1",
+        12,
+        "es",
+        "Colombia rompió con Israel y la Cancillería argentina expresó su rechazo",
+        ("COL", "ISR", "ARG"),
+        (PETRO, "name:gaza"),
+        "La ruptura de relaciones diplomáticas fue criticada.",
+    )
+    assignment, _ = group_articles([*BREAK, reaction], config)
+    assert assignment["r1"] == stable_id("a1")
+
+
 def test_country_pair_alone_does_not_pass_but_a_shared_person_does(config):
     grouper = StoryGrouper(config)
     grouper.assign(article("p1", 0, "en", "Leaders meet", ("MEX", "USA"), ("person:ana ruiz",)))
