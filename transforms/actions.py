@@ -308,6 +308,7 @@ class Candidate:
     actor_from: str = ""
     target_from: str = ""
     context_noun: bool = False  # a nominalisation inside another action's clause ("over the asylum")
+    nominal: bool = False
 
 
 class _CompiledLang:
@@ -513,7 +514,7 @@ class ActionDetector:
             spec = self.types[trig.type]
             own = set(cl.cue_names(str(spec.get("cue") or "")))
             attached = {i for cue, roles in attachments.items() if cue.name in own | DIPLOMATIC_CUES for i, _ in roles}
-            cand = Candidate(trig.type, sentence, index, sentence[trig.start : trig.end])
+            cand = Candidate(trig.type, sentence, index, sentence[trig.start : trig.end], nominal=trig.nominal)
             cue = self._cue_for(cl, trig, spec, cues)
             if cue is None and spec.get("cue_required", True):
                 cand.reason = "no object cue"
@@ -661,19 +662,33 @@ class ActionDetector:
             known = _dedupe(cand.actors + cand.targets)
             same_type = [p for c in complete if c.type == cand.type for p in _pairs(c)]
             same = [p for p in same_type if not known or set(known) & set(p)]
+            reprisals = [c for c in complete if c.type != cand.type and c.type not in RECONCILIATIONS]
             if same:
                 # The same action again; "reciprocal expulsions" still go both ways.
                 cand.actors, cand.targets = [same[0][0]], [same[0][1]]
                 cand.actor_from = cand.target_from = "article"
                 continue
             if cand.context_noun:
-                # "broke ties ... over the granting of asylum": the cause of another action,
-                # whose sides the other action's partners would only guess.
-                cand.reason = "nominalisation in another action's clause, no side of its own"
+                # "Peru broke ties with Mexico over the asylum", "Sudan recalls its envoy to Chad
+                # after the asylum granted to X": the cause of a reprisal is what its target did
+                # to its actor, so the sides are the other action's, inverted.
+                caused = [c for c in reprisals if c.sentence_index == cand.sentence_index]
+                if caused:
+                    actor, target = _pairs(caused[0])[0]
+                    cand.actors, cand.targets = [target], [actor]
+                    cand.actor_from = cand.target_from = "reprisal"
+                else:
+                    cand.reason = "nominalisation in another action's clause, no side of its own"
                 continue
             if not known:
                 if cand.mutual and len(ranked) >= 2:
                     cand.actors, cand.targets, cand.actor_from = ranked[:2], [], "article"
+                elif cand.nominal and reprisals:
+                    # "Sudan recalls its envoy from Chad. The trigger: asylum for X." A bare noun of
+                    # another type, in an article about a reprisal, names what provoked it.
+                    actor, target = _pairs(reprisals[0])[0]
+                    cand.actors, cand.targets = [target], [actor]
+                    cand.actor_from = cand.target_from = "reprisal"
                 else:
                     cand.reason = "no actor or target"
                 continue
@@ -688,6 +703,10 @@ class ActionDetector:
                 cand.targets, cand.target_from = [other], "article"
             else:
                 cand.actors, cand.actor_from = [other], "article"
+
+
+# A step towards the other side provokes nothing: a noun beside it is not its cause.
+RECONCILIATIONS = frozenset({"restore_relations"})
 
 
 # --------------------------------------------------------------------------- pure helpers

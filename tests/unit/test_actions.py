@@ -486,12 +486,14 @@ SEED_ID = (
 )
 
 
-def test_an_asylum_noun_that_only_explains_a_rupture_gets_no_guessed_sides(detector: ActionDetector, extractor) -> None:  # type: ignore[no-untyped-def]
+def test_an_asylum_noun_that_explains_a_rupture_is_the_targets_act_against_the_actor(
+    detector: ActionDetector, extractor
+) -> None:  # type: ignore[no-untyped-def]
     found = {
         (a.type, a.actor, a.target)
         for a in detector.detect(SEED_ID, "id", extractor.extract(SEED_ID, "id"), "2025-11-05T00:00:00Z")
     }
-    assert found == {("sever_relations", "PER", "MEX")}
+    assert found == {("sever_relations", "PER", "MEX"), ("grant_asylum", "MEX", "PER")}
 
 
 @pytest.mark.shared
