@@ -1,32 +1,52 @@
-"""Latency from "an item appears in a feed" to "its alert reaches a subscriber" (skeleton).
+"""Latency from "a feed changes" to "its alert reaches a subscriber", polling wait excluded.
 
-Everything is local: a feed on 127.0.0.1 that gains one alerting item every
-``--every`` seconds, the Pub/Sub fake (tests/pubsub, or ``PUBSUB_EMULATOR_HOST``),
-the live graph on the FnApiRunner, and a streaming-pull subscriber that stamps
-each alert on arrival. Prints p50 / p95 / max and how many alerts arrived.
+Everything is local and is what ``crosswire run`` does: a feed on 127.0.0.1 that gains one
+alerting item every ``--every`` seconds (a diplomatic action between a new pair of countries
+each time, rotating over pycountry names), the Pub/Sub fake (``tests/pubsub``, or
+``PUBSUB_EMULATOR_HOST``), ``pipeline.live.run_live`` (the local feed bridge and the graph on the
+BundleBasedDirectRunner), and a streaming-pull subscriber that stamps each alert on arrival.
 
-    .venv/bin/python -m bench.latency --items 10 --every 5 --interval 2
+**What is measured**: from the moment the feed server receives the poll that first serves the new
+item, to the moment the subscriber's callback receives the alert. The wait for that poll (up to
+one ``--interval``, half of it on average) is *excluded*, since it is a setting, not a cost; the
+"item added -> alert" figures, which include it, are printed too for reference.
 
-Status: wiring written; the figures need the live stages to raise alerts
-(tests/e2e/test_live.py::test_live_alerts_reach_subscriber).
-Expected floor: up to one poll interval (``--interval``) plus one tick.
+    .venv/bin/python -m bench.latency --changes 20 --every 2 --interval 1
 """
 
 from __future__ import annotations
 
 import argparse
 import email.utils
+import itertools
 import json
+import math
+import os
 import statistics
 import threading
 import time
 import uuid
 from typing import Any
 
-ITEM = """<item><title>{country} expels the ambassador of {target}</title>
+ITEM = """<item><title>{actor} declares the ambassador of {target} persona non grata</title>
 <link>https://example.org/latency/{n}</link><guid>latency-{n}</guid><pubDate>{date}</pubDate>
-<description>{country} declared the ambassador of {target} persona non grata on {day}.</description></item>"""
-PAIRS = [("Mexico", "Ecuador"), ("Peru", "Venezuela"), ("Argentina", "Chile"), ("Colombia", "Bolivia")]
+<description>The government of {actor} declared the ambassador of {target} persona non grata on {date}
+and gave him 72 hours to leave the country.</description></item>"""
+COUNTRIES = ("MEX", "ECU", "PER", "VEN", "ARG", "CHL", "COL", "BOL", "BRA", "URY", "CUB", "FRA", "DEU", "ESP")
+
+
+# --- pure functions ------------------------------------------------------------
+
+
+def country_pairs(codes: tuple[str, ...] = COUNTRIES) -> list[tuple[str, str]]:
+    """Distinct (actor, target) names, each pair once: every change is a new action."""
+    import pycountry
+
+    def name(code: str) -> str:
+        country = pycountry.countries.get(alpha_3=code)
+        return str(getattr(country, "common_name", None) or country.name)
+
+    return [(name(a), name(b)) for a, b in itertools.permutations(codes, 2)]
 
 
 def feed_xml(items: list[str]) -> bytes:
@@ -35,83 +55,108 @@ def feed_xml(items: list[str]) -> bytes:
 
 
 def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..1)."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+def summary(name: str, values: list[float]) -> str:
+    return (
+        f"{name}: median {statistics.median(values):.2f} s  p95 {percentile(values, 0.95):.2f} s  "
+        f"min {min(values):.2f} s  max {max(values):.2f} s"
+    )
+
+
+# --- the run -------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--items", type=int, default=10, help="alerting items to add")
-    parser.add_argument("--every", type=float, default=5.0, help="seconds between two new items")
-    parser.add_argument("--interval", type=float, default=2.0, help="feed poll interval, seconds")
-    parser.add_argument("--grace", type=float, default=30.0, help="seconds to wait after the last item")
+    parser.add_argument("--changes", type=int, default=20, help="feed changes (new alerting items)")
+    parser.add_argument("--every", type=float, default=2.0, help="seconds between two changes")
+    parser.add_argument("--interval", type=float, default=1.0, help="feed poll interval, seconds")
+    parser.add_argument("--grace", type=float, default=20.0, help="seconds to wait for the last alerts")
     args = parser.parse_args(argv)
 
-    import os
-
-    import apache_beam as beam
     from apache_beam.options.pipeline_options import PipelineOptions
     from google.cloud import pubsub_v1
 
     from pipeline.config import load_config
-    from pipeline.live import build_live, live_pipeline_options
+    from pipeline.live import run_live
     from pipeline.pubsub_cli import topics_main
-    from tests.http_fixture import FeedServer, Reply
+    from tests.http_fixture import FeedServer, Reply, Seen
     from tests.pubsub.fixture import ENV_HOST, running_fake
+    from transforms.fetch import FetchPolicy
 
+    pairs = country_pairs()[: args.changes]
     project = f"bench-{uuid.uuid4().hex[:8]}"
     items: list[str] = []
-    appeared: dict[str, float] = {}  # link -> when the item became visible
+    added: dict[str, float] = {}  # link -> when the item was added to the feed (monotonic)
+    first_served: dict[str, float] = {}  # link -> when the poll that first served it arrived
     arrived: dict[str, float] = {}  # link -> when its alert reached the subscriber
     lock = threading.Lock()
 
-    def route(seen: Any, count: int) -> Reply:
+    def route(seen: Seen, count: int) -> Reply:
         with lock:
+            for link in added:
+                first_served.setdefault(link, seen.at)
             return Reply(200, feed_xml(items), {"Content-Type": "application/rss+xml"})
 
+    def on_alert(message: Any) -> None:
+        now = time.monotonic()
+        alert = json.loads(message.data)
+        if alert.get("kind") == "alert":
+            for link in alert.get("article_links") or ():
+                arrived.setdefault(link, now)
+        message.ack()
+
     with FeedServer() as server, running_fake() as host:
-        os.environ[ENV_HOST] = host
+        os.environ.setdefault(ENV_HOST, host)
         url = server.route("/latency.xml", route)
         topics_main(["init", "--project", project])
         subscriber = pubsub_v1.SubscriberClient()
-
-        def on_alert(message: Any) -> None:
-            alert = json.loads(message.data)
-            for link in alert.get("article_links") or ():
-                arrived.setdefault(link, time.time())
-            message.ack()
-
         future = subscriber.subscribe(f"projects/{project}/subscriptions/crosswire-alerts-cli", on_alert)
-        stop_at = time.time() + args.items * args.every + args.grace
-        options = live_pipeline_options(PipelineOptions([f"--alerts_topic=projects/{project}/topics/crosswire-alerts"]))
-        cfg = load_config()
-
-        def run_pipeline() -> None:
-            with beam.Pipeline(options=options) as p:
-                build_live(p, cfg, options, feeds=[{"url": url, "interval_s": args.interval}], stop_timestamp=stop_at)
-
-        runner = threading.Thread(target=run_pipeline, name="pipeline", daemon=True)
+        options = PipelineOptions([f"--alerts_topic=projects/{project}/topics/crosswire-alerts"])
+        stop = threading.Event()
+        runner = threading.Thread(
+            target=run_live,
+            args=(load_config(), options),
+            kwargs={
+                "feeds": [{"url": url, "interval_s": args.interval}],
+                "policy": FetchPolicy(min_host_interval_s=0.0),
+                "stop": stop,
+            },
+            name="crosswire-run",
+        )
         runner.start()
-        for n in range(args.items):
-            country, target = PAIRS[n % len(PAIRS)]
-            now = time.time()
-            date = email.utils.formatdate(now, usegmt=True)
+        deadline = time.monotonic() + 60
+        while not server.seen("/latency.xml") and time.monotonic() < deadline:  # the run is up
+            time.sleep(0.1)
+        time.sleep(3.0)  # let the pipeline's first bundles go through before timing
+        for n, (actor, target) in enumerate(pairs):
+            date = email.utils.formatdate(time.time(), usegmt=True)
             with lock:
-                items.append(ITEM.format(country=country, target=target, n=n, date=date, day="Friday"))
-                appeared[f"https://example.org/latency/{n}"] = now
+                items.append(ITEM.format(actor=actor, target=target, n=n, date=date))
+                added[f"https://example.org/latency/{n}"] = time.monotonic()
             time.sleep(args.every)
-        runner.join(timeout=args.grace + args.every * args.items + 60)
+        end = time.monotonic() + args.grace
+        while len(arrived) < len(added) and time.monotonic() < end:
+            time.sleep(0.2)
+        stop.set()
+        runner.join(timeout=60)
         future.cancel()
         subscriber.close()
 
-    latencies = [arrived[link] - t for link, t in appeared.items() if link in arrived]
-    print(f"alerts: {len(latencies)}/{len(appeared)} arrived; poll interval {args.interval:g} s")
-    if latencies:
-        print(
-            f"latency s: p50 {statistics.median(latencies):.2f}  p95 {percentile(latencies, 0.95):.2f}"
-            f"  max {max(latencies):.2f}"
-        )
-    return 0 if latencies else 1
+    measured = [arrived[link] - first_served[link] for link in added if link in arrived and link in first_served]
+    with_wait = [arrived[link] - added[link] for link in added if link in arrived]
+    print(
+        f"changes: {len(added)}, alerts received: {len(measured)}; poll interval {args.interval:g} s, "
+        f"a change every {args.every:g} s; {os.cpu_count()} CPUs"
+    )
+    if measured:
+        print(summary("poll that first sees the change -> alert at the subscriber", measured))
+        print(summary("item added -> alert (includes the wait for the next poll)", with_wait))
+    return 0 if len(measured) == len(added) else 1
 
 
 if __name__ == "__main__":

@@ -83,11 +83,10 @@ def add_run_parser(subparsers: Any) -> None:
 
 
 def run_main(args: argparse.Namespace) -> int:
-    import apache_beam as beam
     from apache_beam.options.pipeline_options import PipelineOptions
 
     from pipeline.config import ConfigError, load_config
-    from pipeline.live import build_live, live_pipeline_options
+    from pipeline.live import run_live
 
     try:
         cfg = load_config(args.config_dir, args.lang_backend, args.tracked)
@@ -99,15 +98,12 @@ def run_main(args: argparse.Namespace) -> int:
         value = getattr(args, name)
         if value is not None:
             flags.append(f"--{name}={value}")
-    options = live_pipeline_options(PipelineOptions(flags, streaming=True, save_main_session=False))
-    print("crosswire run: polling; Ctrl-C stops", file=sys.stderr)
+    options = PipelineOptions(flags, streaming=True, save_main_session=False)
     try:
-        with beam.Pipeline(options=options) as p:
-            build_live(p, cfg, options)
+        return run_live(cfg, options)
     except ConfigError as e:
         print(f"crosswire: configuration error: {e}", file=sys.stderr)
         return 2
-    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

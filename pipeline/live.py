@@ -4,34 +4,53 @@
 alerts go to ``--alerts_topic`` (``PublishAlerts``) and, when ``--out`` is given,
 to local JSONL files (local runners only: one process appends to the files).
 
-Local runners (see ``live_pipeline_options``):
-- polling: ``FnApiRunner``. ``PeriodicImpulse`` runs there live; the
-  ``BundleBasedDirectRunner`` cannot run it and ``DirectRunner`` would try to
-  download Prism. Watermarks are batch-like there (event-time timers fire as
-  soon as an element is in); on Dataflow they follow the impulse.
-- ``--input_subscription``: ``BundleBasedDirectRunner`` with ``streaming=True``,
-  the only local runner with ``ReadFromPubSub``.
+Runners:
+- Dataflow: ``PollFeeds`` (a ``PeriodicImpulse``) in the graph, or ``--input_subscription``.
+- ``build_live`` on the ``FnApiRunner`` (``live_pipeline_options``; tests, with a
+  ``stop_timestamp``): ``PeriodicImpulse`` polls live there, but the runner hands a
+  stage's output downstream only once that stage is done, i.e. when the impulse
+  stops: nothing comes out before ``stop_timestamp``. ``BundleBasedDirectRunner``
+  cannot run ``PeriodicImpulse``, and ``DirectRunner`` would try to download Prism.
+- ``run_live`` (``crosswire run``) locally: ``LocalFeedBridge`` polls the feeds in
+  threads and publishes article JSON to a private Pub/Sub topic that the graph reads
+  with ``--input_subscription`` on the ``BundleBasedDirectRunner`` (streaming), the
+  one local runner that emits as it goes. It needs Pub/Sub: the emulator through
+  ``PUBSUB_EMULATOR_HOST``, or a real project.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import sys
 import threading
+import time
+import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import apache_beam as beam
 import yaml
 from apache_beam.io.gcp.pubsub import ReadFromPubSub
-from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+from apache_beam.options.pipeline_options import GoogleCloudOptions, PipelineOptions, StandardOptions
 from apache_beam.pvalue import TaggedOutput
 
 from pipeline.build import build_stages
 from pipeline.config import Config, ConfigError
 from pipeline.options import CrosswireOptions
-from transforms.feeds import DEAD, DUPLICATE, DeduplicateStreaming, ParseFeeds, RawFeed, iso_utc
-from transforms.fetch import FetchPolicy, PollFeeds, normalise_feeds
+from transforms.feeds import (
+    DEAD,
+    DUPLICATE,
+    DeduplicateStreaming,
+    ParseFeeds,
+    RawFeed,
+    iso_utc,
+    normalise_entry,
+    parse_feed,
+)
+from transforms.fetch import FeedPoller, FetchPolicy, FetchResult, PollFeeds, normalise_feeds
 from transforms.pubsub_io import PublishAlerts
 from transforms.records import Article, DeadLetter, stable_id
 
@@ -39,6 +58,9 @@ from transforms.records import Article, DeadLetter, stable_id
 TIMESTAMP_ATTRIBUTE = "published_ts"
 ARTICLE_FIELDS = ("id", "link", "guid", "feed", "title", "summary", "body", "published", "published_ts")
 LIVE_OUTPUTS = ("articles", "stories", "alerts", "dead_letter")
+LOCAL_RUNNERS = (None, "DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner")
+EMULATOR_PROJECT = "crosswire-local"  # the bridge's project when only the emulator is known
+BRIDGE_PREFIX = "crosswire-run-"
 
 
 # --- pure functions ------------------------------------------------------------
@@ -100,6 +122,42 @@ def article_from_json(data: bytes, fallback_ts: float) -> Article | DeadLetter:
     )
 
 
+def article_to_json(article: Article) -> bytes:
+    """The message ``article_from_json`` reads back: the fields a crawler would send."""
+    row = {name: getattr(article, name) for name in ARTICLE_FIELDS}
+    row["published_source"] = article.published_source
+    return json.dumps(row, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def articles_from_fetch(result: FetchResult) -> tuple[list[Article], list[DeadLetter]]:
+    """One fetch -> its articles and dead letters (fetch error, parse or normalise problems)."""
+    if result.error is not None:
+        return [], [DeadLetter.of(result.url, "fetch", result.error)]
+    if result.body is None:  # 304 Not Modified
+        return [], []
+    entries, dead = parse_feed(RawFeed(result.url, result.body, result.fetched_at))
+    articles: list[Article] = []
+    for entry in entries:
+        normal = normalise_entry(entry)
+        (dead if isinstance(normal, DeadLetter) else articles).append(normal)  # type: ignore[arg-type]
+    return articles, dead
+
+
+def bridge_project(options: PipelineOptions) -> str | None:
+    """The project of the local bridge topic: the alerts topic's, ``--project``, or the emulator's."""
+    topic = options.view_as(CrosswireOptions).alerts_topic
+    if topic and topic.startswith("projects/"):
+        return str(topic.split("/")[1])
+    project = options.view_as(GoogleCloudOptions).project
+    if project:
+        return str(project)
+    return EMULATOR_PROJECT if os.environ.get("PUBSUB_EMULATOR_HOST") else None
+
+
+def is_local(options: PipelineOptions) -> bool:
+    return options.view_as(StandardOptions).runner in LOCAL_RUNNERS
+
+
 def live_pipeline_options(options: PipelineOptions) -> PipelineOptions:
     """Pick a local runner that can run this graph when none was chosen (see module doc)."""
     standard = options.view_as(StandardOptions)
@@ -110,6 +168,97 @@ def live_pipeline_options(options: PipelineOptions) -> PipelineOptions:
         else:
             standard.runner = "FnApiRunner"
     return options
+
+
+# --- the local bridge ------------------------------------------------------------
+
+
+class LocalFeedBridge:
+    """Polls feeds in threads and publishes their articles to a private Pub/Sub topic.
+
+    Local runs only (see the module doc). Every article of every 200 is published,
+    re-served ones too: the graph's ``DeduplicateStreaming`` drops them, as on
+    Dataflow. Dead letters go to ``dead_letter`` (a callback) at once, since they
+    never enter the graph. ``stop()`` ends the loop and waits for the thread.
+    """
+
+    def __init__(
+        self,
+        project: str,
+        feeds: Sequence[Mapping[str, Any]],
+        policy: FetchPolicy,
+        default_interval_s: float,
+        dead_letter: Any,
+        run_id: str | None = None,
+    ) -> None:
+        run_id = run_id or uuid.uuid4().hex[:12]
+        self.topic = f"projects/{project}/topics/{BRIDGE_PREFIX}{run_id}"
+        self.subscription = f"projects/{project}/subscriptions/{BRIDGE_PREFIX}{run_id}"
+        self.poller = FeedPoller(normalise_feeds(feeds, default_interval_s), policy)
+        self.dead_letter = dead_letter
+        self.published = self.dead = self.polls = 0
+        self.polled_at: dict[str, float] = {}  # url -> when its last poll returned (bench)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="crosswire-poller", daemon=True)
+        self.error: BaseException | None = None
+
+    def create(self) -> None:
+        """Create the private topic and subscription (the graph reads the subscription)."""
+        from google.cloud.pubsub_v1 import PublisherClient, SubscriberClient
+
+        self.publisher = PublisherClient()
+        self.publisher.create_topic(name=self.topic)
+        with SubscriberClient() as subscriber:
+            subscriber.create_subscription(name=self.subscription, topic=self.topic, ack_deadline_seconds=60)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _loop(self) -> None:
+        try:
+            while not self._stop.is_set():
+                for result in self.poller.poll_due():
+                    self._handle(result)
+                    self.polled_at[result.url] = time.time()
+                self.polls += 1
+                self._stop.wait(min(1.0, max(0.05, self.poller.seconds_to_next())))
+        except Exception as exc:  # a bug here must not leave the run silently idle
+            self.error = exc
+            print(f"crosswire run: feed poller stopped: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+    def _handle(self, result: FetchResult) -> None:
+        articles, dead = articles_from_fetch(result)
+        for letter in dead:
+            self.dead += 1
+            self.dead_letter(letter)
+        futures = [
+            self.publisher.publish(
+                self.topic, article_to_json(a), **{TIMESTAMP_ATTRIBUTE: str(int(a.published_ts * 1000))}
+            )
+            for a in articles
+        ]
+        for future in futures:
+            future.result(timeout=30)
+        self.published += len(futures)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
+        self.poller.close()
+
+    def delete(self) -> None:
+        """Remove the private topic and subscription; best effort (the emulator forgets anyway)."""
+        from google.cloud.pubsub_v1 import SubscriberClient
+
+        try:
+            with SubscriberClient() as subscriber:
+                subscriber.delete_subscription(subscription=self.subscription)
+            self.publisher.delete_topic(topic=self.topic)
+        except Exception as exc:  # noqa: BLE001 - cleanup must not mask the run's outcome
+            print(f"crosswire run: could not delete {self.topic}: {exc}", file=sys.stderr)
+        finally:
+            self.publisher.stop()
 
 
 # --- DoFns ---------------------------------------------------------------------
@@ -203,3 +352,121 @@ def build_live(
             path = str(Path(opts.out) / f"{name}.jsonl")
             outputs[name] | f"Append_{name}" >> beam.ParDo(AppendJsonlFn(path))
     return outputs
+
+
+# --- running ---------------------------------------------------------------------
+
+
+def _dead_letter_sink(out: str | None, log: TextIO) -> Any:
+    """Where the bridge's dead letters go: a line on ``log`` and ``OUT/dead_letter.jsonl``."""
+    append = AppendJsonlFn(str(Path(out) / "dead_letter.jsonl")) if out else None
+    if append is not None:
+        append.setup()
+
+    def sink(letter: DeadLetter) -> None:
+        print(f"dead letter: {letter.source} {letter.stage}: {letter.reason}", file=log, flush=True)
+        if append is not None:
+            append.process(letter)
+
+    return sink
+
+
+def _wait(result: Any, stop: threading.Event) -> None:
+    """Block until the pipeline ends or ``stop`` is set; Ctrl-C and SIGTERM set ``stop``."""
+    finished = threading.Event()
+    failure: list[BaseException] = []
+
+    def waiter() -> None:
+        try:
+            result.wait_until_finish()
+        except BaseException as exc:  # noqa: BLE001 - reported by the caller
+            if not stop.is_set():
+                failure.append(exc)
+        finally:
+            finished.set()
+
+    threading.Thread(target=waiter, name="crosswire-wait", daemon=True).start()
+    try:
+        while not stop.is_set() and not finished.is_set():
+            stop.wait(0.2)
+    except KeyboardInterrupt:
+        stop.set()
+    if failure:
+        raise failure[0]
+
+
+def run_live(
+    cfg: Config,
+    options: PipelineOptions,
+    feeds: Sequence[Mapping[str, Any]] | None = None,
+    policy: FetchPolicy = FetchPolicy(),
+    stop: threading.Event | None = None,
+    log: TextIO | None = None,
+    on_bridge: Any = None,
+) -> int:
+    """``crosswire run``: run the live pipeline until it ends, Ctrl-C, SIGTERM or ``stop``.
+
+    Locally, polling goes through ``LocalFeedBridge`` (see the module doc); a stop
+    cancels the pipeline, stops the poller, deletes the bridge topic and returns 0
+    with one ``stopped`` line. On Dataflow the job is submitted and watched; Ctrl-C
+    stops watching, not the job.
+    """
+    log = log or sys.stderr
+    stop = stop or threading.Event()
+    opts = options.view_as(CrosswireOptions)
+    standard = options.view_as(StandardOptions)
+    if not is_local(options):
+        pipeline = beam.Pipeline(options=options)
+        build_live(pipeline, cfg, options)
+        job = pipeline.run()
+        print(f"crosswire run: submitted to {standard.runner}; Ctrl-C stops watching (the job keeps running)", file=log)
+        _wait(job, stop)
+        return 0
+
+    bridge: LocalFeedBridge | None = None
+    if not opts.input_subscription:
+        if feeds is None:
+            feeds, default_interval = load_feeds(opts.feeds or cfg.config_dir / "feeds.yaml")
+        else:
+            default_interval = 300.0
+        project = bridge_project(options)
+        if project is None:
+            raise ConfigError(
+                "local polling goes through Pub/Sub: give --alerts-topic projects/P/topics/T "
+                "(with PUBSUB_EMULATOR_HOST for the emulator) or --project"
+            )
+        bridge = LocalFeedBridge(project, feeds, policy, default_interval, _dead_letter_sink(opts.out, log))
+        opts.input_subscription = bridge.subscription
+    standard.runner, standard.streaming = "BundleBasedDirectRunner", True
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    result = None
+    try:
+        if bridge is not None:
+            bridge.create()
+            if on_bridge is not None:
+                on_bridge(bridge)
+        p = beam.Pipeline(options=options)
+        build_live(p, cfg, options)
+        result = p.run()
+        if bridge is not None:
+            bridge.start()
+        what = f"polling {len(bridge.poller.feeds)} feeds" if bridge else f"reading {opts.input_subscription}"
+        print(f"crosswire run: {what}; Ctrl-C stops", file=log, flush=True)
+        _wait(result, stop)
+    except KeyboardInterrupt:
+        stop.set()
+    finally:
+        if bridge is not None:
+            bridge.stop()
+        if result is not None:
+            result.cancel()
+        if bridge is not None:
+            bridge.delete()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    counts = f" ({bridge.published} articles published, {bridge.dead} dead letters)" if bridge else ""
+    print(f"crosswire run: stopped cleanly{counts}", file=log, flush=True)
+    return 0

@@ -320,6 +320,71 @@ def normalise_feeds(feeds: Iterable[Mapping[str, Any]], default_interval_s: floa
     return sorted(out.items())
 
 
+class FeedPoller:
+    """Polls feeds on their own intervals outside Beam: the source of local live runs.
+
+    The FnApiRunner runs ``PollFeeds`` live but hands its output downstream only
+    once the impulse stops, so a local ``crosswire run`` polls here instead and
+    publishes what it reads to Pub/Sub (see ``pipeline.live.LocalFeedBridge``).
+    Same ``fetch``, ``FeedState`` and back-off as ``PollFeedFn``; feeds are
+    fetched concurrently so one slow feed does not hold up the others.
+    """
+
+    def __init__(
+        self,
+        feeds: Iterable[tuple[str, float]],
+        policy: FetchPolicy = FetchPolicy(),
+        clock: Callable[[], float] = time.time,
+        workers: int = 8,
+    ) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.feeds = list(feeds)
+        self.policy, self.clock = policy, clock
+        self.states: dict[str, FeedState] = {}
+        self.throttle = HostThrottle(policy.min_host_interval_s)
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(self.feeds))), thread_name_prefix="poll")
+
+    def _session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = new_session(self.policy)
+            self._sessions.append(session)
+        return session
+
+    def _poll_one(self, url: str) -> FetchResult:
+        state = self.states.get(url) or FeedState(url)
+        result = fetch(url, state, self.policy, self.throttle, self._session())
+        self.states[url] = state.after(result)
+        return result
+
+    def due(self, now: float | None = None) -> list[str]:
+        now = self.clock() if now is None else now
+        return [url for url, interval in self.feeds if is_due(self.states.get(url), interval, now)]
+
+    def poll_due(self) -> list[FetchResult]:
+        """Fetch every feed that is due, concurrently; results in feed order."""
+        return list(self._pool.map(self._poll_one, self.due()))
+
+    def seconds_to_next(self, now: float | None = None) -> float:
+        """How long until the next feed is due (0 when one already is)."""
+        now = self.clock() if now is None else now
+        waits = []
+        for url, interval in self.feeds:
+            state = self.states.get(url)
+            if state is None or state.last_fetch is None:
+                return 0.0
+            waits.append(state.last_fetch + poll_interval_s(interval, state.failures) - now)
+        return max(0.0, min(waits))
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        for session in self._sessions:
+            session.close()
+
+
 # --- Beam ----------------------------------------------------------------------
 
 
