@@ -17,5 +17,10 @@ RUN pip install --no-cache-dir . \
 
 ENV CROSSWIRE_CONFIG_DIR=/usr/local/share/crosswire/configs
 
+# Flex Template launches: Google's launcher runs dataflow/main.py, which submits the job.
+COPY --from=gcr.io/dataflow-templates-base/python311-template-launcher-base:latest \
+     /opt/google/dataflow/python_template_launcher /opt/google/dataflow/python_template_launcher
+ENV FLEX_TEMPLATE_PYTHON_PY_FILE=/opt/crosswire/dataflow/main.py
+
 # Keep Beam's worker boot program as the entrypoint: Dataflow starts workers through it.
 ENTRYPOINT ["/opt/apache/beam/boot"]

@@ -22,7 +22,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     options = PipelineOptions(list(argv if argv is not None else sys.argv[1:]), streaming=True)
     opts = options.view_as(CrosswireOptions)
-    cfg = load_config(Path(opts.config_dir) if opts.config_dir else None, opts.lang_backend)
+    cfg = load_config(Path(opts.config_dir) if opts.config_dir else None, opts.lang_backend, opts.tracked)
     pipeline = beam.Pipeline(options=options)
     build_live(pipeline, cfg, options)
     pipeline.run()

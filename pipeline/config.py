@@ -35,17 +35,25 @@ def default_config_dir() -> Path:
     return candidates[0]
 
 
-def read_yaml(path: Path) -> Any:
+def read_yaml(path: str | Path) -> Any:
+    """A local YAML file, or a ``gs://`` one (a Flex Template's parameters point into a bucket)."""
     try:
+        if str(path).startswith("gs://"):
+            from apache_beam.io.filesystems import FileSystems
+
+            with FileSystems.open(str(path)) as f:
+                return yaml.safe_load(f.read().decode("utf-8"))
         with open(path, encoding="utf-8") as f:
             return yaml.safe_load(f)
     except FileNotFoundError:
         raise ConfigError(f"missing configuration file: {path}") from None
     except yaml.YAMLError as e:
         raise ConfigError(f"{path}: not valid YAML: {e}") from None
+    except OSError as e:
+        raise ConfigError(f"cannot read {path}: {e}") from None
 
 
-def load_tracked(path: Path) -> tuple[frozenset[str] | None, float]:
+def load_tracked(path: str | Path) -> tuple[frozenset[str] | None, float]:
     """The tracked countries (``None``: every country, the default) and the re-alert window in seconds."""
     data = read_yaml(path) or {}
     if not isinstance(data, dict):
@@ -79,7 +87,7 @@ class Config:
 def load_config(
     config_dir: Path | None = None,
     lang_backend: str = "langdetect",
-    tracked_path: Path | None = None,
+    tracked_path: str | Path | None = None,
 ) -> Config:
     """Read and check every configuration file; fail fast with a message naming the file."""
     from transforms.actions import load_lexicon

@@ -1,0 +1,49 @@
+"""Configuration is read once at launch and fails fast, naming the file at fault."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from pipeline.config import ConfigError, load_config, load_tracked
+from tests.conftest import ROOT
+
+
+def test_shipped_configuration_loads(config):
+    assert config.tracked is None and config.renotify_s == 14 * 86400
+    assert "en" in config.languages and config.gazetteer and config.lexicon and config.stories
+
+
+def test_tracked_list_and_window(tmp_path):
+    path = tmp_path / "tracked.yaml"
+    path.write_text("track: [per, MEX]\nrenotify_after_days: 3\n")
+    assert load_tracked(path) == (frozenset({"PER", "MEX"}), 3 * 86400.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("track: Peru\n", "'track' must be"),
+        ("track: all\nrenotify_after_days: -1\n", "renotify_after_days"),
+        ("track: [PER\n", "not valid YAML"),
+    ],
+)
+def test_bad_tracked_file_is_reported_with_its_name(tmp_path, text, message):
+    path = tmp_path / "tracked.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message) as error:
+        load_tracked(path)
+    assert str(path) in str(error.value)
+
+
+def test_missing_folder_file_and_backend_fail_fast(tmp_path):
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(tmp_path / "nowhere")
+    with pytest.raises(ConfigError, match="lang-backend"):
+        load_config(ROOT / "configs", lang_backend="fasttext")
+    partial = tmp_path / "configs"
+    shutil.copytree(ROOT / "configs", partial)
+    (partial / "languages.yaml").unlink()
+    with pytest.raises(ConfigError, match="languages.yaml"):
+        load_config(partial)
