@@ -32,8 +32,8 @@ test: install
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline transforms tests bench
-	$(BIN)/ruff format --check pipeline transforms tests bench
+	$(BIN)/ruff check pipeline transforms tests bench dataflow
+	$(BIN)/ruff format --check pipeline transforms tests bench dataflow
 	$(BIN)/mypy pipeline transforms
 
 clean:
