@@ -30,22 +30,27 @@ def add_replay_parser(subparsers: Any) -> None:
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="feed files, .txt articles, or folders of them")
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder (created if missing)")
-    p.add_argument("--config-dir", type=Path, default=None, help="configuration folder (default: configs/)")
-    p.add_argument("--tracked", type=Path, default=None, help="YAML file of tracked countries")
-    p.add_argument("--lang-backend", default="langdetect", choices=("langdetect", "lingua"))
     p.add_argument("--quiet", action="store_true", help="print only the summary line")
+    add_config_args(p)
     p.set_defaults(func=replay_main)
 
 
+def add_config_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config-dir", type=Path, default=None, help="configuration folder (default: configs/)")
+    p.add_argument("--tracked", default=None, help="YAML file of tracked countries (local or gs://)")
+    p.add_argument("--lang-backend", default="langdetect", choices=("langdetect", "lingua"))
+
+
+def load_config_from(args: argparse.Namespace) -> Any:
+    from pipeline.config import load_config
+
+    return load_config(args.config_dir, args.lang_backend, args.tracked)
+
+
 def replay_main(args: argparse.Namespace) -> int:
-    from pipeline.config import ConfigError, load_config
     from pipeline.replay import run_replay
 
-    try:
-        cfg = load_config(args.config_dir, args.lang_backend, args.tracked)
-    except ConfigError as e:
-        print(f"crosswire: configuration error: {e}", file=sys.stderr)
-        return 2
+    cfg = load_config_from(args)
     started = time.monotonic()
     summary = run_replay(args.paths, args.out, cfg, progress=sys.stderr.isatty() and not args.quiet)
     if not args.quiet:
@@ -76,34 +81,22 @@ def add_run_parser(subparsers: Any) -> None:
     p.add_argument("--alerts-topic", default=None, metavar="projects/P/topics/T")
     p.add_argument("--input-subscription", default=None, metavar="projects/P/subscriptions/S")
     p.add_argument("--out", type=Path, default=None, metavar="DIR", help="also append JSONL outputs here (local)")
-    p.add_argument("--config-dir", type=Path, default=None)
-    p.add_argument("--tracked", type=Path, default=None)
-    p.add_argument("--lang-backend", default="langdetect", choices=("langdetect", "lingua"))
+    add_config_args(p)
     p.set_defaults(func=run_main, beam_args=[])
 
 
 def run_main(args: argparse.Namespace) -> int:
     from apache_beam.options.pipeline_options import PipelineOptions
 
-    from pipeline.config import ConfigError, load_config
     from pipeline.live import run_live
 
-    try:
-        cfg = load_config(args.config_dir, args.lang_backend, args.tracked)
-    except ConfigError as e:
-        print(f"crosswire: configuration error: {e}", file=sys.stderr)
-        return 2
+    cfg = load_config_from(args)
     flags = list(args.beam_args)
     for name in ("feeds", "alerts_topic", "input_subscription", "out"):
         value = getattr(args, name)
         if value is not None:
             flags.append(f"--{name}={value}")
-    options = PipelineOptions(flags, streaming=True, save_main_session=False)
-    try:
-        return run_live(cfg, options)
-    except ConfigError as e:
-        print(f"crosswire: configuration error: {e}", file=sys.stderr)
-        return 2
+    return run_live(cfg, PipelineOptions(flags, streaming=True, save_main_session=False))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,8 +120,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         build_parser().error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "run":
         args.beam_args = extra
+    from pipeline.config import ConfigError
+
     try:
         return int(args.func(args))
+    except ConfigError as e:
+        print(f"crosswire: configuration error: {e}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("crosswire: interrupted", file=sys.stderr)
         return 130

@@ -163,3 +163,12 @@ def test_feeds_wild_replay_accounts_for_every_file_and_stays_offline(tmp_path):
         if source["status"] == "failed":
             assert source["problems"], source
     assert len(articles) > 100
+
+
+def test_configuration_error_is_one_clear_line_and_exit_2(tmp_path):
+    result = replay(ROOT / "seeds", out=tmp_path, extra=("--tracked", str(tmp_path / "absent.yaml")))
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip()
+        == f"crosswire: configuration error: missing configuration file: {tmp_path / 'absent.yaml'}"
+    )
