@@ -10,6 +10,7 @@ report recalling last week's rupture) raises nothing: it recalls the action, it 
 from __future__ import annotations
 
 import copy
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from transforms.ordering import EventTimeOrderedFn
-from transforms.records import Action, Article, stable_id
+from transforms.records import Action, Article, event_order, stable_id
 
 # Within this window after an action was last reported, another story reporting the same
 # (actor, type, target) is taken to recall it, not to announce a new one.
@@ -109,18 +110,24 @@ def tracked_actions(article: Article, tracked: frozenset[str] | None) -> Iterato
             yield (action.actor, action.type, action.target), article, action
 
 
+def alerts_in_order(items: Iterable[tuple[Article, Action]], renotify_s: float) -> Iterator[dict[str, Any]]:
+    """The alerts and updates of one action key, its (article, action)s taken in event-time order."""
+    state = ActionAlerts()
+    for article, action in sorted(items, key=lambda item: event_order(item[0])):
+        payload = observe(state, article, action, renotify_s)
+        if payload is not None:
+            yield payload
+
+
 def alerts_for(
     articles: Iterable[Article], tracked: frozenset[str] | None = None, renotify_s: float = DEFAULT_RENOTIFY_S
 ) -> list[dict[str, Any]]:
     """All alerts and updates for articles with story ids (the pure, whole-batch form)."""
-    states: dict[ActionKey, ActionAlerts] = {}
-    out: list[dict[str, Any]] = []
-    for article in sorted(articles, key=lambda a: (a.published_ts, a.id)):
+    by_key: dict[ActionKey, list[tuple[Article, Action]]] = defaultdict(list)
+    for article in articles:
         for key, _, action in tracked_actions(article, tracked):
-            payload = observe(states.setdefault(key, ActionAlerts()), article, action, renotify_s)
-            if payload is not None:
-                out.append(payload)
-    return out
+            by_key[key].append((article, action))
+    return [payload for key in sorted(by_key) for payload in alerts_in_order(by_key[key], renotify_s)]
 
 
 class RaiseAlertsFn(EventTimeOrderedFn[ActionAlerts]):
@@ -136,7 +143,7 @@ class RaiseAlertsFn(EventTimeOrderedFn[ActionAlerts]):
         return ActionAlerts()
 
     def sort_key(self, item: tuple[Article, Action]) -> tuple[float, str]:
-        return (item[0].published_ts, item[0].id)
+        return event_order(item[0])
 
     def handle(self, state: ActionAlerts, item: tuple[Article, Action]) -> Iterator[dict[str, Any]]:
         payload = observe(state, item[0], item[1], self.renotify_s)
@@ -169,13 +176,5 @@ class RaiseAlerts(beam.PTransform):
         return (
             keyed
             | "GroupByAction" >> beam.GroupByKey()
-            | "NoveltyPerAction" >> beam.FlatMap(lambda kv: _alerts_in_order(kv[1], renotify_s))
+            | "NoveltyPerAction" >> beam.FlatMap(lambda kv: alerts_in_order(kv[1], renotify_s))
         )
-
-
-def _alerts_in_order(items: Iterable[tuple[Article, Action]], renotify_s: float) -> Iterator[dict[str, Any]]:
-    state = ActionAlerts()
-    for article, action in sorted(items, key=lambda item: (item[0].published_ts, item[0].id)):
-        payload = observe(state, article, action, renotify_s)
-        if payload is not None:
-            yield payload

@@ -99,6 +99,11 @@ def article_text(article: Article) -> str:
     return "\n".join(part for part in (article.title, article.summary, article.body) if part)
 
 
+def event_order(article: Article) -> tuple[float, str]:
+    """The order every order-sensitive stage takes articles in: published time, then id."""
+    return (article.published_ts, article.id)
+
+
 def stable_id(*parts: str, length: int = 16) -> str:
     """A short deterministic id from strings (same input, same id, on every run and worker)."""
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
