@@ -73,6 +73,19 @@ def test_seed_replay_alerts_peru_declared_mexicos_president_persona_non_grata(se
     assert "PER → MEX" in result.stdout and "persona_non_grata" in result.stdout
 
 
+def test_plain_text_articles_in_two_languages_form_one_story_with_its_alerts(tmp_path):
+    result = replay(FIXTURES / "text", out=tmp_path)
+    assert result.returncode == 0, result.stderr
+    articles = read_jsonl(tmp_path / "articles.jsonl")
+    assert sorted(a["lang"] for a in articles) == ["en", "es"]
+    assert all(a["link"].startswith("file://") for a in articles)
+    assert len({a["story_id"] for a in articles}) == 1
+    alerts = read_jsonl(tmp_path / "alerts.jsonl")
+    assert ("PER", "sever_relations", "MEX") in {
+        (a["actor"]["code"], a["action"]["type"], a["target"]["code"]) for a in alerts if a["kind"] == "alert"
+    }
+
+
 def test_seed_texts_from_shared_form_one_story(tmp_path):
     seeds = shared_path("seeds")
     result = replay(*sorted(seeds.glob("*.txt")), out=tmp_path)
