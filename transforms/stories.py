@@ -21,7 +21,11 @@ How an article is compared with a story (all numbers in ``configs/stories.yaml``
 * a small multilingual keyword list labels each text diplomatic, clearly something else
   (sport, economy, disaster, humanitarian, culture) or neither; when one side is diplomatic and
   the other clearly not (a football friendly the day after a diplomatic break between the same
-  countries) the cosine must reach ``conflict_threshold`` instead; so must an article about
+  countries) the cosine must reach ``conflict_threshold`` instead. The diplomatic side counts
+  only when its keywords weigh at least one headline hit (``topic_title_weight``): a flood
+  report that recalls an expulsion in one sentence of its text is not set against the rest of
+  its own story (a piece whose own topic words outweigh such a mention is labelled by them, so
+  a book-fair report is still kept out of the recall it mentions). So must an article about
   other states than the story's main ones (``other_episode``: "Colombia expels Argentine
   diplomats" next to "Colombia breaks with Israel", Petro in both). Among the stories that
   pass, one without such a conflict wins over one with.
@@ -134,15 +138,19 @@ def fold(text: str) -> str:
 
 
 def keyword_pattern(keywords: Iterable[str]) -> re.Pattern[str] | None:
-    """One regex for a topic: whole words, ``stem*`` for any ending, words joined by punctuation."""
+    """One regex for a topic: whole words, ``stem*`` for any ending, ``*head`` for any start (the
+    head of a German or Dutch compound: ``*overleg`` is "grensoverleg"), words joined by punctuation.
+    """
     alternatives = []
     for keyword in sorted({fold(str(k)).strip() for k in keywords if str(k).strip()}, key=lambda k: (-len(k), k)):
         parts = []
         for word in keyword.split():
+            prefix = r"\w*" if word.startswith("*") and len(word) > 1 else ""
+            word = word[1:] if prefix else word
             if word.endswith("*"):
-                parts.append(re.escape(word[:-1]) + r"\w*")
+                parts.append(prefix + re.escape(word[:-1]) + r"\w*")
             else:
-                parts.append(re.escape(word) + r"(?!\w)")
+                parts.append(prefix + re.escape(word) + r"(?!\w)")
         alternatives.append(r"[\W_]+".join(parts))
     if not alternatives:
         return None
@@ -440,6 +448,16 @@ class StoryGrouper:
         salience = {eid: bag.weights[eid] for eid, (kind, _) in bag.entities.items() if kind == "country"}
         return Vectorized(vector, bag.entities, topics, title_countries(article), salience)
 
+    def _clash_label(self, label: str | None, topics: Mapping[str, float]) -> str | None:
+        """The label as the topic conflict sees it: a diplomatic one only when it weighs at least
+        one headline hit (``topic_title_weight``), so a piece that mentions a row in passing in its
+        text ("two days after Tallinn expelled a Russian diplomat, both banks are flooded") neither
+        fends off the rest of its own story nor is fended off by it.
+        """
+        if label == self.diplomatic and topics.get(label, 0.0) < self.topic_title_weight:
+            return None
+        return label
+
     def candidates(self, article: Article, v: Vectorized) -> list[Candidate]:
         """Active stories reachable through the article's features, scored (index order)."""
         state = self.state
@@ -461,7 +479,8 @@ class StoryGrouper:
             dot = sum(w * profile[f] for f, w in v.vector.items() if f in profile)
             cosine = dot / (norm_a * math.sqrt(story.norm2)) if norm_a and story.norm2 else 0.0
             label_s = story.label
-            conflict = label_a != label_s and self.diplomatic in (label_a, label_s) and None not in (label_a, label_s)
+            clash_a, clash_s = self._clash_label(label_a, v.topics), self._clash_label(label_s, story.topics)
+            conflict = clash_a != clash_s and self.diplomatic in (clash_a, clash_s) and None not in (clash_a, clash_s)
             conflict = conflict or other_episode(v.title_countries, v.salience, story.core)
             needed = self.conflict_threshold if conflict else self.threshold
             shared: tuple[str, ...] = ()

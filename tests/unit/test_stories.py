@@ -389,3 +389,154 @@ def test_corpus_dev_grouping_with_the_real_extractor(mode):
     detail = "\n".join(misgrouped)
     assert scores["bcubed_f1"] >= 0.92, detail
     assert scores["xlang_pair_recall"] >= 0.90, detail
+
+
+# ----------------------------------------------- non-diplomatic stories next to a diplomatic row
+
+
+def _label(config, title: str, body: str = "", lang: str = "en") -> str | None:
+    grouper = StoryGrouper(config)
+    scores = topic_scores(article("x", 0, lang, title, body=body), grouper.patterns, grouper.topic_title_weight)
+    return topic_label(scores, "diplomacy")
+
+
+def test_vocabulary_for_cups_tennis_baseball_books_volcanoes_and_talks(config):
+    assert _label(config, "Copa Davis: España y Argentina ya conocen el orden de juego") == "sport"
+    assert _label(config, "Japan edge South Korea 6-3 in Tokyo Dome exhibition", "A three-run sixth inning.") == "sport"
+    assert _label(config, "Leipziger Buchmesse hält an Gastland Marokko fest", "Autorinnen und Verlage.") == "culture"
+    assert _label(config, "Le Maroc invité d'honneur de la Foire du livre de Leipzig") == "culture"
+    assert _label(config, "Nyiragongo : l'Observatoire volcanologique relève l'alerte") == "disaster"
+    assert _label(config, "Guyana suspends border talks with Venezuela") == "diplomacy"
+    assert _label(config, "Guyana schort grensoverleg met Venezuela op") == "diplomacy"  # a compound's head
+    # words of other topics that diplomatic news uses in other senses stay out of the lists
+    assert _label(config, "Alger et Bamako s'accusent", "La localité est le théâtre d'affrontements.") is None
+    assert _label(config, "Riyad et Téhéran", "Dans le golfe Persique, un accord orchestré par Pékin.") is None
+
+
+def test_keyword_pattern_leading_star_matches_the_head_of_a_compound():
+    pattern = keyword_pattern(["*overleg", "*meisterschaft*"])
+    assert pattern is not None
+    assert pattern.findall("grensoverleg, overleg; overlegt; weltmeisterschaften") == [
+        "grensoverleg",
+        "overleg",
+        "weltmeisterschaften",
+    ]
+
+
+RECALL = [
+    article(
+        "m1",
+        0,
+        "fr",
+        "Rabat rappelle son ambassadrice à Berlin pour consultations",
+        ("MAR", "DEU"),
+        ("person:nasser bourita", "MAR"),
+        "Le ministre des affaires étrangères Nasser Bourita a convoqué le chargé d'affaires allemand.",
+    ),
+    article("m2", 2, "de", "Marokko beordert Botschafterin aus Berlin zurück", ("MAR", "DEU")),
+]
+
+
+def test_a_book_fair_that_mentions_the_row_in_passing_stays_out_of_the_diplomatic_story(config):
+    fair = article(
+        "m3",
+        20,
+        "de",
+        "Leipziger Buchmesse hält an Gastland Marokko fest",
+        ("MAR",),
+        ("MAR", "DEU"),
+        "Trotz der Abberufung der marokkanischen Botschafterin kommen mehr als 40 Autorinnen und Autoren; "
+        "die Verlage betonen, der Auftritt sei ein Projekt der Literatur.",
+    )
+    assignment, _ = group_articles([*RECALL, fair], config)
+    assert assignment["m2"] == stable_id("m1")
+    assert assignment["m3"] == stable_id("m3")
+
+
+def test_a_cup_tie_in_three_languages_is_one_story_apart_from_the_row_between_its_countries(config):
+    row = article(
+        "d0",
+        -20,
+        "es",
+        "España retira definitivamente a su embajadora en Buenos Aires",
+        ("ESP", "ARG"),
+        ("ESP", "ARG"),
+        "La Cancillería confirmó la retirada de la embajadora.",
+    )
+    draw = article(
+        "d1",
+        0,
+        "es",
+        "Copa Davis: España y Argentina ya conocen el orden de juego en Córdoba",
+        ("name:copa davis", "ESP", "ARG", "name:cordoba"),
+    )
+    tie = article(
+        "d2",
+        13,
+        "pt",
+        "Argentina e Espanha abrem duelo da Copa Davis em Córdoba em meio a crise diplomática",
+        ("ARG", "ESP", "name:copa davis", "name:cordoba"),
+        ("ARG", "ESP", "name:copa davis"),
+        "O capitão espanhol disse que seus jogadores foram bem recebidos; a federação reforçou a segurança "
+        "no estádio. A série começa um dia depois de Madri retirar sua embaixadora.",
+    )
+    result = article(
+        "d3",
+        21,
+        "it",
+        "Coppa Davis, l'Argentina si porta sul 2-0 contro la Spagna",
+        ("name:coppa davis", "ARG", "ESP"),
+        ("name:cordoba", "ARG"),
+        "A Córdoba i padroni di casa vincono entrambi i singolari.",
+    )
+    assignment, _ = group_articles([row, draw, tie, result], config)
+    assert assignment["d0"] == stable_id("d0")
+    assert assignment["d1"] == assignment["d2"] == assignment["d3"] == stable_id("d1")
+
+
+FLOOD_NL = article(
+    "n1",
+    0,
+    "nl",
+    "IJsgang zet grensstad Narva blank",
+    ("name:narva",),
+    ("EST", "RUS"),
+    "Twee dagen nadat Tallinn een Russische diplomaat tot persona non grata verklaarde, kampen beide oevers "
+    "van de grensrivier met hetzelfde water.",
+)
+FLOOD_EN = article(
+    "n2",
+    3,
+    "en",
+    "Ice jam floods streets on both banks of Narva River",
+    ("name:narva river",),
+    ("EST", "RUS"),
+    "Rescuers evacuated dozens of residents as the border river burst its banks.",
+)
+
+
+def test_a_row_mentioned_in_passing_does_not_set_a_piece_against_its_own_story(config):
+    """The Dutch piece's only topic words recall an expulsion (diplomatic, but weaker than one
+    headline hit): the flood report on the same river still joins it."""
+    grouper = StoryGrouper(config)
+    grouper.assign(FLOOD_NL)
+    (cand,) = grouper.candidates(FLOOD_EN, grouper.vectorize(FLOOD_EN))
+    assert not cand.conflict and cand.joinable
+    assignment, _ = group_articles([FLOOD_NL, FLOOD_EN], config)
+    assert assignment["n2"] == stable_id("n1")
+
+
+def test_a_clearly_diplomatic_story_still_fends_off_a_report_of_another_topic(config):
+    expulsion = article(
+        "n0",
+        0,
+        "nl",
+        "Estland wijst Russische diplomaat uit; Narva protesteert",
+        ("EST", "RUS", "name:narva"),
+        ("EST", "RUS"),
+        "De diplomaat werd persona non grata verklaard.",
+    )
+    grouper = StoryGrouper(config)
+    grouper.assign(expulsion)
+    (cand,) = grouper.candidates(FLOOD_EN, grouper.vectorize(FLOOD_EN))
+    assert cand.conflict and not cand.joinable
