@@ -14,7 +14,8 @@ easier to state as grammar cues than to learn. Everything language-specific live
 * the **actor** is the nearest free state before the trigger (the subject side), the agent
   of a passive ("by X", "por X", "von X"), or a role attachment; the **target** comes from
   the attachment the type asks for, then the object side. Compound subjects ("Mali and
-  Algeria recall ...") and words such as "each other" give one action per direction;
+  Algeria recall ...") and words such as "each other" give one action per direction,
+  except for types done jointly to a third state ("Britain and Canada sanction ...");
 * **modality**: demands, threats, hypotheticals, negotiations, refusals and denials in the
   trigger's clause drop it; **background** (a past year, "last year", a pluperfect with no
   recent anchor) drops it too. Only when a sentence leaves the actor (or target) unnamed
@@ -52,6 +53,11 @@ ACTION_TYPES: tuple[str, ...] = (
     "suspend_talks",
     "close_embassy",
 )
+# verb/noun: a finite or non-finite verb, or a nominalisation; cued: a verb that is
+# diplomatic only beside its object cue even where the type needs none ("punish" +
+# "officials"); with_state: a verb whose object may be the partner state itself ("breaks
+# with Israel"), which then stands in for the cue.
+TRIGGER_KINDS: tuple[str, ...] = ("verb", "noun", "cued", "with_state")
 TARGET_ROLES = frozenset({"owner", "location", "partner", "after"})
 # Cue sets whose attached states are never the subject of another trigger in the sentence.
 DIPLOMATIC_CUES = frozenset({"envoy", "diplomat", "embassy", "relations", "talks"})
@@ -76,7 +82,7 @@ FLAGS = re.IGNORECASE | re.UNICODE
 
 # Characters of context searched around a trigger.
 BLOCK_BEFORE_CHARS = 90
-BLOCK_AFTER_CHARS = 45
+BLOCK_AFTER_CHARS = 80  # room for a nominal subject: "a recall of its envoy from X is not on the table"
 BACKGROUND_BEFORE_CHARS = 60
 BACKGROUND_AFTER_CHARS = 50
 YEAR_AFTER_CHARS = 45
@@ -275,6 +281,7 @@ class _Trigger:
     start: int
     end: int
     nominal: bool
+    kind: str = "verb"  # verb, noun, cued or with_state (see configs/actions.yaml)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -322,13 +329,13 @@ class _CompiledLang:
             value = grammar.get(section) or {}
             return list(value.get(lang) or []) if isinstance(value, dict) else list(value)
 
-        self.triggers: list[tuple[str, re.Pattern[str], bool]] = []
+        self.triggers: list[tuple[str, re.Pattern[str], str]] = []
         for name in ACTION_TYPES:
             per_lang = (lexicon["triggers"].get(name) or {}).get(lang) or {}
-            for kind in ("verb", "noun"):
+            for kind in TRIGGER_KINDS:
                 rx = _words(per_lang.get(kind) or [])
                 if rx is not None:
-                    self.triggers.append((name, rx, kind == "noun"))
+                    self.triggers.append((name, rx, kind))
         self.cues: dict[str, re.Pattern[str]] = {}
         for name, per_lang in (lexicon.get("cues") or {}).items():
             rx = _words((per_lang or {}).get(lang) or [])
@@ -358,6 +365,13 @@ class _CompiledLang:
         self.mutual = _words(g("mutual"))
         self.reaction = _words(g("reaction"))
         self.subordinator = _words(g("subordinator"))
+        # A state right after a subordinator is that clause's subject ("after Rabat cut ties").
+        subordinator = _alt(g("subordinator"))
+        self.opens_clause = (
+            re.compile(rf"(?<!\w)(?:{subordinator})(?:\s+(?:{_alt(list(grammar.get('filler') or []))}))*\s*$", FLAGS)
+            if subordinator
+            else None
+        )
         reaction = _alt(g("reaction"))
         self.reaction_object = (
             re.compile(rf"(?<!\w)(?:{reaction})(?:[\s'’]+\w+){{0,2}}[\s'’]*$", FLAGS) if reaction else None
@@ -516,7 +530,9 @@ class ActionDetector:
             attached = {i for cue, roles in attachments.items() if cue.name in own | DIPLOMATIC_CUES for i, _ in roles}
             cand = Candidate(trig.type, sentence, index, sentence[trig.start : trig.end], nominal=trig.nominal)
             cue = self._cue_for(cl, trig, spec, cues)
-            if cue is None and spec.get("cue_required", True):
+            state_object = trig.kind == "with_state" and _state_after(cl, sentence, trig, mentions) is not None
+            needs_cue = (spec.get("cue_required", True) or trig.kind == "cued") and not state_object
+            if cue is None and needs_cue:
                 cand.reason = "no object cue"
                 yield cand
                 continue
@@ -572,7 +588,8 @@ class ActionDetector:
         if agent is not None:
             actors, cand.actor_from = [agent], "agent"
         elif not passive:
-            actors = _subject(cl, sentence, trig, mentions, attached)
+            inverted = _inverted_subject(cl, sentence, trig, mentions, attached)
+            actors = [inverted] if inverted is not None else _subject(cl, sentence, trig, mentions, attached)
             if trig.nominal and actors:
                 # "Peru breaks ties with Mexico over the asylum to X": the subject of another
                 # action's verb between it and a nominalisation is that verb's, not the noun's.
@@ -599,6 +616,9 @@ class ActionDetector:
         if wanted:
             targets += attached_as(wanted, cue_roles) + attached_as(wanted, near_roles)
         inside = [i for i, m in enumerate(mentions) if trig.start < m.start and m.end <= trig.end]
+        direct = _state_after(cl, sentence, trig, mentions) if trig.kind == "with_state" else None
+        if direct is not None:
+            targets.append(direct)  # "rompt avec Ottawa": the state is the object
         first_word_end = trig.start + len(sentence[trig.start : trig.end].split()[0])
         targets += [i for i in inside if mentions[i].start >= first_word_end]
         after = [i for i, m in enumerate(mentions) if m.start >= trig.end]
@@ -613,10 +633,15 @@ class ActionDetector:
                 last = " ".join(gap.split()[-3:])
                 if any(rx is not None and rx.search(" " + last + " ") for rx in rxs):
                     targets.append(i)
+        # Last resort: a bare state earlier in the clause ("Iran's envoy was summoned"); not
+        # one after a preposition ("the junta in Niger gives the envoy 48 hours to leave").
         targets += [
             i
             for i, m in enumerate(mentions)
-            if m.end <= trig.start and i not in actors and _same_clause(cl, sentence[m.end : trig.start])
+            if m.end <= trig.start
+            and i not in actors
+            and _same_clause(cl, sentence[m.end : trig.start])
+            and not cl.place_before.search(sentence[max(0, m.start - 20) : m.start])
         ][::-1]
         actor_codes = _dedupe(mentions[i].code for i in actors if mentions[i].state)
         target_codes = [c for c in _dedupe(mentions[i].code for i in targets) if c not in actor_codes]
@@ -629,6 +654,10 @@ class ActionDetector:
             own_targets = [c for c in _dedupe(mentions[i].code for i in named + inside) if c not in actor_codes]
             if own_targets:
                 cand.targets = own_targets[:1]
+            elif spec.get("joint") and not mutual:
+                # "Britain and Canada sanction judges": partners acting together on a third
+                # state, never on each other. Left open for the article to name the target.
+                cand.targets = []
             else:
                 cand.targets, cand.mutual = [], True
         elif actor_codes:
@@ -663,6 +692,11 @@ class ActionDetector:
             same_type = [p for c in complete if c.type == cand.type for p in _pairs(c)]
             same = [p for p in same_type if not known or set(known) & set(p)]
             reprisals = [c for c in complete if c.type != cand.type and c.type not in RECONCILIATIONS]
+            joint = [p for p in same if len(cand.actors) >= 2 and p[0] in cand.actors and p[1] not in cand.actors]
+            if joint:
+                # Joint actors of an action the article attributes elsewhere: its target.
+                cand.targets, cand.target_from = [joint[0][1]], "article"
+                continue
             if same:
                 # The same action again; "reciprocal expulsions" still go both ways.
                 cand.actors, cand.targets = [same[0][0]], [same[0][1]]
@@ -696,7 +730,7 @@ class ActionDetector:
             # "a similar step by X": the other side of this type's action in the article.
             similar = [b for _, b in same_type] if cand.actors else [a for a, _ in same_type]
             partners = [b if a == side else a for c in complete for a, b in _pairs(c) if side in (a, b)]
-            other = next((code for code in similar + partners + leads if code != side), None)
+            other = next((code for code in similar + partners + leads if code not in known), None)
             if other is None:
                 cand.reason = "no actor" if not cand.actors else "no target"
             elif cand.actors:
@@ -781,9 +815,9 @@ def _coordinated(
 def _triggers(cl: _CompiledLang, sentence: str) -> list[_Trigger]:
     """Non-overlapping trigger matches per type (the longest first at each position)."""
     found: list[_Trigger] = []
-    for name, rx, nominal in cl.triggers:
+    for name, rx, kind in cl.triggers:
         for m in rx.finditer(sentence):
-            found.append(_Trigger(name, m.start(), m.end(), nominal))
+            found.append(_Trigger(name, m.start(), m.end(), kind == "noun", kind))
     found.sort(key=lambda t: (t.start, -(t.end - t.start)))
     kept: list[_Trigger] = []
     for t in found:
@@ -791,6 +825,15 @@ def _triggers(cl: _CompiledLang, sentence: str) -> list[_Trigger]:
             continue
         kept.append(t)
     return kept
+
+
+def _state_after(cl: _CompiledLang, sentence: str, trig: _Trigger, mentions: list[_Mention]) -> int | None:
+    """The state that directly follows a trigger, only determiners between ("breaks with the US")."""
+    for i, m in enumerate(mentions):
+        if m.start >= trig.end and m.state:
+            gap = sentence[trig.end : m.start]
+            return i if len(gap) <= 12 and cl.filler_only.match(gap) else None
+    return None
 
 
 def _attach(
@@ -947,18 +990,24 @@ def _subject(
         between = sentence[mentions[i].end : trig.start]
         if ";" in between:
             break
-        if cl.subordinator and cl.subordinator.search(between.rsplit(",", 1)[-1]):
+        if _other_clause(cl, between.rsplit(",", 1)[-1]):
             break  # the state belongs to another clause ("X recalled ... after the asylum")
         head = sentence[max(0, mentions[i].start - 40) : mentions[i].start]
+        if "," in between and cl.opens_clause and cl.opens_clause.search(head):
+            continue  # its subordinate clause ended at the comma ("after X cut ties, declaring ...")
         possessive = bool(
             re.search(r"['’]s?$", mentions[i].text) or re.match(r"['’]s?(?!\w)", sentence[mentions[i].end :])
         )
-        if cl.reaction_object and cl.reaction_object.search(head) and not possessive:
-            continue  # the object of a reaction ("accuses Algeria", "hits back at Azerbaijan")
-        if cl.place_before.search(head[-20:]):
-            continue  # a place or a partner ("in Muscat", "with Israel"), not a subject
+        reacted = cl.reaction_object.search(head) if cl.reaction_object else None
+        if reacted and not possessive and not (cl.subordinator and cl.subordinator.search(reacted.group())):
+            # The object of a reaction ("accuses Algeria", "hits back at Azerbaijan"); not the
+            # subject of a clause the reaction is about ("hits back after Algeria cuts ties").
+            continue
+        if cl.place_before.search(head[-20:]) and not possessive:
+            continue  # a place or a partner ("in Muscat", "with Israel"), not "to Israel's decision to"
         reaction = cl.reaction.search(between) if cl.reaction else None
-        if reaction and not _CONJ.search(between[reaction.end() :]):
+        second_predicate = not trig.nominal and between.rstrip().endswith(",")  # "hits back, declaring"
+        if reaction and not _CONJ.search(between[reaction.end() :]) and not second_predicate:
             continue  # whoever reacts to an action is not its actor
         group = [i]
         j = pos - 1
@@ -974,6 +1023,42 @@ def _subject(
                 break
         return group
     return []
+
+
+def _inverted_subject(
+    cl: _CompiledLang, sentence: str, trig: _Trigger, mentions: list[_Mention], attached: set[int]
+) -> int | None:
+    """German/Dutch verb-second order: "Daraufhin weist Algerien ... aus", "schort België ... op".
+
+    When something else opens the clause, a bare state right after the finite verb of a
+    split verb is its subject (a demonym there belongs to the object's cue and is attached).
+    """
+    if cl.lang not in ("de", "nl") or trig.nominal:
+        return None
+    words = sentence[trig.start : trig.end].split()
+    if len(words) < 2:
+        return None
+    verb_end = trig.start + len(words[0])
+    for i, m in enumerate(mentions):
+        if m.start >= verb_end:
+            bare = not sentence[verb_end : m.start].strip() and m.end <= trig.end
+            return i if bare and m.state and i not in attached else None
+    return None
+
+
+def _other_clause(cl: _CompiledLang, between: str) -> bool:
+    """A subordinator separates a state from the trigger, unless it governs the trigger itself.
+
+    "Algeria suspends talks a day after recalling its envoy", "après avoir rappelé": a
+    non-finite clause has no subject of its own, so the main clause's subject is its actor.
+    """
+    hits = list(cl.subordinator.finditer(between)) if cl.subordinator else []
+    return bool(hits) and not _NONFINITE_GAP.fullmatch(between[hits[-1].end() :])
+
+
+# What may stand between a subordinator and a non-finite trigger: an auxiliary of the
+# perfect infinitive ("having", "avoir", "aver(e)", "haber", "ter") or nothing.
+_NONFINITE_GAP = re.compile(r"\s*(?:(?:having|avoir|aver|avere|haber|ter)\s*)?", FLAGS)
 
 
 def _same_clause(cl: _CompiledLang, between: str) -> bool:

@@ -268,6 +268,9 @@ class _LangMatcher:
     given_name_like: frozenset[str]  # country/capital keys that are also first names
     lang: str
     noun_suffixes: tuple[str, ...] = ()  # capitalised common nouns (German): never name words
+    # Treaty nouns ("convention", "Abkommen") -> whether they must be capitalised to count.
+    instruments: dict[str, bool] = dataclasses.field(default_factory=dict)
+    instrument_links: frozenset[str] = frozenset()
 
 
 class EntityExtractor:
@@ -405,6 +408,8 @@ class EntityExtractor:
             given_name_like=frozenset(fold(str(n)) for n in g.get("given_name_like") or []),
             lang=lang,
             noun_suffixes=tuple(sorted(words("noun_suffixes"))),
+            instruments={fold(str(w)): str(w)[:1].isupper() for w in (g.get("instrument_words") or {}).get(lang) or []},
+            instrument_links=frozenset(fold(str(w)) for w in g.get("instrument_links") or []),
         )
 
     # -- matching --------------------------------------------------------------
@@ -455,7 +460,9 @@ class EntityExtractor:
                 hit = self._match_at(m, units, i, min(longest, n - i), text, headline[i])
                 if hit is not None:
                     length, target = hit
-                    if target.kind != "block":
+                    if target.kind != "block" and not (
+                        target.via in _CITY_VIAS and _in_instrument_name(m, units, i, i + length)
+                    ):
                         s, end = units[i][1], units[i + length - 1][2]
                         found.append(
                             Entity(target.id, target.kind, text[s:end], s, end, target.country, target.role, target.via)
@@ -654,6 +661,33 @@ _PARTICLES = frozenset(
      "bin", "ibn", "bint", "al", "el", "ul", "y", "e", "abu"}
 )  # fmt: skip
 _SENTENCE_END = frozenset({".", "!", "?", "…", ":", ";", '"', "“", "”", "«", "»", "'", "‘", "'s", "—", "-", "("})
+
+
+# Entities that name a city: inside a treaty's name they are not the state.
+_CITY_VIAS = frozenset({"capital", "seat", "place"})
+
+
+def _in_instrument_name(m: _LangMatcher, units: list[tuple[str, int, int, str]], i: int, end: int) -> bool:
+    """A city that is part of an instrument's name: "Convención de Montevideo", "Minsk agreements".
+
+    The treaty, not the government seated there, is meant, so it must not become an actor
+    or a target. Without a linking word ("Perjanjian Paris") the noun must be capitalised.
+    """
+
+    def instrument(unit: tuple[str, int, int, str], linked: bool) -> bool:
+        capital_only = m.instruments.get(unit[0])
+        if capital_only is None:
+            return False
+        return unit[3][:1].isupper() or (linked and not capital_only)
+
+    j = i - 1
+    linked = j >= 0 and units[j][0] in m.instrument_links
+    if linked:
+        j -= 1
+    if j >= 0 and instrument(units[j], linked):
+        return True
+    k = end + 1 if end < len(units) and units[end][0] == "-" else end
+    return k < len(units) and instrument(units[k], True)
 
 
 def _headline_case_mask(units: list[tuple[str, int, int, str]]) -> list[bool]:

@@ -447,6 +447,119 @@ def test_text_without_entities_gives_nothing(detector: ActionDetector) -> None:
     assert detector.detect("The ambassador was expelled.", "en", [], PUBLISHED) == []
 
 
+# --------------------------------------------------------------------------- lexicon breadth
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("fr", "Dakar ordonne le départ de l'ambassadeur gambien.", {("expel_diplomat", "SEN", "GMB")}),
+        ("fr", "Le Sénégal donne 72 heures au diplomate gambien pour quitter le territoire.",
+         {("expel_diplomat", "SEN", "GMB")}),
+        ("en", "Kenya gives the Ghanaian envoy 48 hours to leave.", {("expel_diplomat", "KEN", "GHA")}),
+        ("de", "Österreich legt die Grenzgespräche mit Ungarn auf Eis.", {("suspend_talks", "AUT", "HUN")}),
+        ("en", "Kenya stops the negotiations with Ghana.", {("suspend_talks", "KEN", "GHA")}),
+        ("de", "Ungarn beordert Botschafterin aus Wien zurück.", {("recall_ambassador", "HUN", "AUT")}),
+        ("de", "Wien erklärt ungarische Diplomaten zu unerwünschten Personen.",
+         {("persona_non_grata", "AUT", "HUN")}),
+        ("fr", "Le Pérou met fin aux relations diplomatiques avec le Chili.", {("sever_relations", "PER", "CHL")}),
+        ("nl", "Noorwegen en Oostenrijk straffen Hongaarse rechters.",
+         {("impose_sanctions", "NOR", "HUN"), ("impose_sanctions", "AUT", "HUN")}),
+        ("id", "Malaysia Tarik Dubes dan Hentikan Pembicaraan dengan Vietnam",
+         {("recall_ambassador", "MYS", "VNM"), ("suspend_talks", "MYS", "VNM")}),
+    ],
+)  # fmt: skip
+def test_more_ways_to_say_the_same_action(
+    detector: ActionDetector, lang: str, text: str, expected: set[tuple[str, str, str]]
+) -> None:
+    assert keys(detector, text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("fr", "Lima rompt avec Santiago.", {("sever_relations", "PER", "CHL")}),
+        ("es", "Bolivia rompe con Paraguay tras meses de tensión.", {("sever_relations", "BOL", "PRY")}),
+        ("de", "Ungarn bricht mit Österreich.", {("sever_relations", "HUN", "AUT")}),
+        ("en", "Chile breaks with tradition and sends a woman to the talks.", set()),
+    ],
+)
+def test_breaking_with_a_state_needs_no_relations_noun(
+    detector: ActionDetector, lang: str, text: str, expected: set[tuple[str, str, str]]
+) -> None:
+    assert keys(detector, text, lang) == expected
+
+
+def test_a_cued_verb_needs_its_object(detector: ActionDetector) -> None:
+    assert keys(detector, "Kenya punishes corruption with long sentences.", "en") == set()
+    assert keys(detector, "Kenya punishes Ghanaian officials over the border raid.", "en") == {
+        ("impose_sanctions", "KEN", "GHA")
+    }
+
+
+# --------------------------------------------------------------------------- grammar cues
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("de", "Ein Rückruf des österreichischen Botschafters aus Budapest steht nicht zur Debatte, hieß es in Wien."),
+        ("es", "La retirada del embajador chileno de Lima no está sobre la mesa, según el gobierno."),
+        ("fr", "Le rappel de l'ambassadeur norvégien à Nairobi n'est pas à l'ordre du jour."),
+        ("nl", "Het terugroepen van de Oostenrijkse ambassadeur uit Hongarije staat niet ter discussie."),
+        ("en", "A recall of Kenya's ambassador from Accra is not on the table, officials said."),
+        ("it", "Il richiamo dell'ambasciatore egiziano dall'Etiopia non è in discussione."),
+    ],
+)
+def test_an_action_ruled_out_after_its_noun_phrase_is_not_an_action(
+    detector: ActionDetector, lang: str, text: str
+) -> None:
+    assert keys(detector, text, lang) == set()
+
+
+def test_the_subject_of_an_after_clause_acts_there_and_not_in_the_main_clause(detector: ActionDetector) -> None:
+    text = "Peru hits back after Chile cuts ties, declaring Chilean diplomats persona non grata."
+    assert keys(detector, text, "en") == {("sever_relations", "CHL", "PER"), ("persona_non_grata", "PER", "CHL")}
+
+
+def test_a_possessor_after_to_is_the_actor_of_the_decision(detector: ActionDetector) -> None:
+    text = "Peru expels Chilean diplomats\nLima responded within hours to Chile's decision to break off relations."
+    assert ("sever_relations", "CHL", "PER") in keys(detector, text, "en")
+
+
+def test_a_non_finite_clause_after_a_subordinator_shares_the_main_subject(detector: ActionDetector) -> None:
+    text = "Algeria suspends border talks with Mali a day after recalling its envoy."
+    assert keys(detector, text, "en") == {("suspend_talks", "DZA", "MLI"), ("recall_ambassador", "DZA", "MLI")}
+    text = "Alger suspend les négociations avec Bamako après avoir rappelé son ambassadeur."
+    assert keys(detector, text, "fr") == {("suspend_talks", "DZA", "MLI"), ("recall_ambassador", "DZA", "MLI")}
+
+
+def test_joint_sanctions_do_not_target_the_partner(detector: ActionDetector) -> None:
+    text = "Norway and Kenya sanction Ghanaian judges."
+    assert keys(detector, text, "en") == {("impose_sanctions", "NOR", "GHA"), ("impose_sanctions", "KEN", "GHA")}
+    assert keys(detector, "Norway and Kenya sanction judges over the crackdown.", "en") == set()
+    # Steps between two states still go both ways.
+    assert keys(detector, "Mali and Algeria recall their ambassadors.", "en") == {
+        ("recall_ambassador", "MLI", "DZA"),
+        ("recall_ambassador", "DZA", "MLI"),
+    }
+
+
+def test_verb_second_order_puts_the_subject_after_the_verb(detector: ActionDetector) -> None:
+    assert keys(detector, "Daraufhin weist Österreich zwei ungarische Diplomaten aus.", "de") == {
+        ("expel_diplomat", "AUT", "HUN")
+    }
+    text = "Na de ruzie schort Oostenrijk de lopende onderhandelingen over een nieuw verdrag met Hongarije op."
+    assert keys(detector, text, "nl") == {("suspend_talks", "AUT", "HUN")}
+
+
+def test_a_state_after_a_preposition_is_no_fallback_target(detector: ActionDetector) -> None:
+    text = "Les militaires au pouvoir au Mali donnent 72 heures au diplomate pour quitter le pays."
+    assert keys(detector, text, "fr") == set()
+    text = "Bamako déclare l'ambassadeur d'Algérie persona non grata.\n" + text
+    assert keys(detector, text, "fr") == {("persona_non_grata", "MLI", "DZA")}
+
+
 # --------------------------------------------------------------------------- seed story (real extractor)
 
 

@@ -467,3 +467,25 @@ def test_seed_texts_share_ids_across_languages(extractor):
     assert sorted(langs) == ["en", "id"]
     shared = set.intersection(*(ids(extractor, t, lang) for t, lang in zip(texts, langs, strict=True)))
     assert {"PER", "MEX", "person:claudia sheinbaum", "person:betssy chavez"} <= shared
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("es", "El asilo se ajusta a la Convención de Montevideo, y Montevideo lo recordó.", ["URY"]),
+        ("en", "Both invoked the Minsk agreements and the Lima Declaration; Minsk said no more.", ["BLR"]),
+        ("fr", "Les accords de Minsk et l'accord de Paris; Paris accorde un délai.", ["FRA"]),
+        ("de", "Das Abkommen von Lima gilt, sagte man in Lima.", ["PER"]),
+        ("id", "Perjanjian Paris dibahas di Paris.", ["FRA"]),
+        ("es", "Tras la declaración de Caracas, el gobierno respondió.", ["VEN"]),
+    ],
+)
+def test_a_city_inside_a_treatys_name_is_not_the_state(
+    extractor: EntityExtractor, lang: str, text: str, expected: list[str]
+) -> None:
+    found = [e.country for e in ents(extractor, text, lang) if e.country]
+    assert found == expected
+
+
+def test_french_belarusian_demonym(extractor: EntityExtractor) -> None:
+    assert "BLR" in ids(extractor, "Londres sanctionne des juges bélarusses.", "fr")
