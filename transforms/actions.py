@@ -908,7 +908,10 @@ def _background(cl: _CompiledLang, sentence: str, trig: _Trigger, year: int) -> 
     tail = re.split(r"[,;:]", sentence[trig.end : trig.end + BACKGROUND_AFTER_CHARS])[0]
     window = head[-BACKGROUND_BEFORE_CHARS:] + sentence[trig.start : trig.end] + tail
     if cl.bg_strong:
-        hit = cl.bg_strong.search(window)
+        # A strong cue ("years ago") dates its whole clause, however far before the trigger:
+        # German and Dutch put the participle last.
+        clause = re.split(r"[,;:]", head)[-1] + sentence[trig.start : trig.end] + tail
+        hit = cl.bg_strong.search(window) or cl.bg_strong.search(clause)
         if hit:
             return f"background: {hit.group()!r}"
     for m in cl.year.finditer(sentence):

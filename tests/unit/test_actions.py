@@ -593,6 +593,18 @@ def test_seed_like_story_with_the_real_extractor(detector: ActionDetector, extra
     }
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("de", "Chile hatte seinen Botschafter aus Caracas schon vor mehreren Jahren zu Beratungen zurückgerufen."),
+        ("nl", "Chili had zijn ambassadeur in Caracas al jaren geleden voor overleg teruggeroepen."),
+        ("en", "Years ago, Chile recalled its ambassador from Caracas."),
+    ],
+)
+def test_a_strong_time_cue_dates_its_whole_clause(detector: ActionDetector, extractor, lang, text) -> None:  # type: ignore[no-untyped-def]
+    assert detector.detect(text, lang, extractor.extract(text, lang), "2026-10-03T00:00:00Z") == []
+
+
 SEED_ID = (
     "Keputusan itu diambil beberapa hari setelah Peru memutuskan hubungan diplomatik dengan Meksiko "
     "terkait pemberian suaka."
