@@ -235,8 +235,24 @@ def features_of(entity_id: str, kind: str) -> tuple[str, ...]:
     if kind not in NAME_KINDS or ":" not in entity_id:
         return (entity_id,)
     words = re.split(r"[\W_]+", fold(entity_id.split(":", 1)[1]))
-    kept = [f"w:{w}" for w in words if len(w) >= 3 and w not in _NAME_STOPWORDS]
+    kept = [f"w:{spelling_key(w)}" for w in words if len(w) >= 3 and w not in _NAME_STOPWORDS]
     return tuple(dict.fromkeys(kept)) or (entity_id,)
+
+
+_SPELLING_RULES = (("ph", "f"), ("kh", "k"), ("ou", "u"), ("w", "v"), ("j", "i"), ("y", "i"))
+
+
+def spelling_key(word: str) -> str:
+    """One key for the spellings a name gets in different languages' transliterations.
+
+    Sobolevskaya / Sobolewskaja / Sobolevskaïa, Nureddin / Nourredine, Ahmadinejad /
+    Ahmadinedschad: w = v, j = y = i, ou = u, ph = f, kh = k, doubled letters once, no final e.
+    Applied to folded (lower-case, unaccented) name words only; ids of countries are untouched.
+    """
+    for old, new in _SPELLING_RULES:
+        word = word.replace(old, new)
+    word = re.sub(r"(.)\1+", r"\1", word)
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
 @dataclass(frozen=True)

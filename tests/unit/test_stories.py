@@ -540,3 +540,13 @@ def test_a_clearly_diplomatic_story_still_fends_off_a_report_of_another_topic(co
     grouper.assign(expulsion)
     (cand,) = grouper.candidates(FLOOD_EN, grouper.vectorize(FLOOD_EN))
     assert cand.conflict and not cand.joinable
+
+
+def test_spelling_key_makes_transliterations_of_one_name_meet():
+    from transforms.stories import features_of, spelling_key
+
+    assert {spelling_key(w) for w in ("sobolevskaya", "sobolewskaja", "sobolevskaia")} == {"sobolevskaia"}
+    assert spelling_key("nureddin") == spelling_key("nourredine")
+    assert spelling_key("petro") != spelling_key("pedro")
+    assert features_of("person:jelena sobolewskaja", "person") == features_of("name:jelena sobolevskaya", "name")
+    assert features_of("MEX", "country") == ("MEX",)
