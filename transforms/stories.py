@@ -251,7 +251,7 @@ def spelling_key(word: str) -> str:
     """
     for old, new in _SPELLING_RULES:
         word = word.replace(old, new)
-    word = re.sub(r"(.)\1+", r"\1", word)
+    word = re.sub(r"([a-z])\1+", r"\1", word)
     return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
