@@ -59,7 +59,7 @@ class RawFeed:
 
 @dataclass(frozen=True)
 class Entry:
-    """One parsed feed entry before normalisation; ``order`` keeps input order for 'first wins'."""
+    """One parsed feed entry before normalisation; ``source`` and ``index`` keep input order for 'first wins'."""
 
     source: str
     feed: str
