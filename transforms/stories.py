@@ -376,6 +376,7 @@ class _StoryState:
     label: str | None = None  # topic_label(topics), kept up to date
     country_weight: dict[str, float] = field(default_factory=dict)  # salience (no IDF: a rare state is not a main one)
     core: tuple[str, ...] = ()  # its main countries (salience >= half the top one's), kept up to date
+    action_parties: set[str] = field(default_factory=set)  # actors and targets of its articles' actions
     members: list[_Member] = field(default_factory=list)
 
 
@@ -410,6 +411,18 @@ class Candidate:
     conflict: bool
     shared: tuple[str, ...]  # the article's entity ids that meet the story
     joinable: bool
+
+
+def action_parties(article: Article) -> set[str]:
+    """The states (and organisations) that the article's diplomatic actions are between."""
+    return {party for action in article.actions for party in (action.actor, action.target)}
+
+
+def other_dyad(article_parties: set[str], story_parties: set[str]) -> bool:
+    """Actions between wholly other states are another episode ("Honduras breaks with Taiwan"
+    beside "China summons Japan's envoy over Taiwan"), however many countries the texts share.
+    A reprisal or a step against a further state by the same actor still shares a party."""
+    return bool(article_parties and story_parties and article_parties.isdisjoint(story_parties))
 
 
 def iso_utc(ts: float) -> str:
@@ -485,6 +498,7 @@ class StoryGrouper:
                 found.update(postings)
         norm_a = math.sqrt(sum(w * w for w in v.vector.values()))
         label_a = topic_label(v.topics, self.diplomatic)
+        parties = action_parties(article)
         out = []
         for sid in found:
             story = state.stories[sid]
@@ -498,6 +512,7 @@ class StoryGrouper:
             clash_a, clash_s = self._clash_label(label_a, v.topics), self._clash_label(label_s, story.topics)
             conflict = clash_a != clash_s and self.diplomatic in (clash_a, clash_s) and None not in (clash_a, clash_s)
             conflict = conflict or other_episode(v.title_countries, v.salience, story.core)
+            conflict = conflict or other_dyad(parties, story.action_parties)
             needed = self.conflict_threshold if conflict else self.threshold
             shared: tuple[str, ...] = ()
             evidence = 0.0
@@ -549,6 +564,7 @@ class StoryGrouper:
         for name, value in v.topics.items():
             story.topics[name] = story.topics.get(name, 0.0) + value
         story.label = topic_label(story.topics, self.diplomatic)
+        story.action_parties.update(action_parties(article))
         story.members.append(_Member(article.id, article.title, article.lang, article.published_ts, dict(v.vector)))
         story.first_ts = min(story.first_ts, article.published_ts)
         if article.published_ts > story.last_ts or len(story.members) == 1:

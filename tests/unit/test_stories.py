@@ -555,3 +555,26 @@ def test_spelling_key_makes_transliterations_of_one_name_meet():
     assert spelling_key("petro") != spelling_key("pedro")
     assert features_of("person:jelena sobolewskaja", "person") == features_of("name:jelena sobolevskaya", "name")
     assert features_of("MEX", "country") == ("MEX",)
+
+
+def test_actions_between_wholly_other_states_are_another_episode(config):
+    import dataclasses
+
+    from transforms.records import Action
+    from transforms.stories import other_dyad
+
+    def acting(a: Article, actor: str, target: str) -> Article:
+        return dataclasses.replace(a, actions=(Action("sever_relations", actor, target, "161", "SANCTION", ""),))
+
+    assert other_dyad({"HND", "TWN"}, {"CHN", "JPN"})
+    assert not other_dyad({"VEN", "CHL"}, {"VEN", "ARG"})  # the same actor against a further state
+    assert not other_dyad(set(), {"CHN", "JPN"})  # a reaction with no action of its own
+    summons = "China summons Japan's ambassador over remarks on Taiwan, diplomatic row"
+    rupture = "Honduras breaks diplomatic relations with Taiwan and turns to China"
+    first = acting(article("a", 0, "en", summons, ("CHN", "JPN", "TWN"), ("CHN", "JPN", "TWN")), "CHN", "JPN")
+    second = acting(article("b", 5, "es", rupture, ("HND", "TWN", "CHN"), ("HND", "TWN", "CHN")), "HND", "TWN")
+    without_actions = [dataclasses.replace(first, actions=()), dataclasses.replace(second, actions=())]
+    ids, _ = group_articles(without_actions, config)
+    assert ids["a"] == ids["b"], "without the actions, the shared countries and topic would join them"
+    ids, _ = group_articles([first, second], config)
+    assert ids["a"] != ids["b"]
