@@ -57,7 +57,9 @@ ACTION_TYPES: tuple[str, ...] = (
 # diplomatic only beside its object cue even where the type needs none ("punish" +
 # "officials"); with_state: a verb whose object may be the partner state itself ("breaks
 # with Israel"), which then stands in for the cue.
-TRIGGER_KINDS: tuple[str, ...] = ("verb", "noun", "cued", "with_state")
+# leave: "must leave X", whose object X is the host sending the envoy away (the actor).
+# spanned: a verb whose span holds its own object ("calls off the meeting with X"), no cue needed.
+TRIGGER_KINDS: tuple[str, ...] = ("verb", "noun", "cued", "with_state", "leave", "spanned")
 TARGET_ROLES = frozenset({"owner", "location", "partner", "after"})
 # Cue sets whose attached states are never the subject of another trigger in the sentence.
 DIPLOMATIC_CUES = frozenset({"envoy", "diplomat", "embassy", "relations", "talks"})
@@ -345,6 +347,27 @@ class _CompiledLang:
         self.cue_stop = _words((lexicon.get("cue_stop") or {}).get(lang) or [])
         self.block_before = _words(g("block_before"))
         self.block_after = _words(g("block_after"))
+        self.cancel_after = _words(g("cancel_after"))
+        self.sequence = _words(g("sequence"))
+        self.without = _words(g("without"))
+        object_relative = _alt(g("object_relative"))
+        article = _alt(list(grammar.get("filler") or []))
+        self.object_relative = (
+            re.compile(
+                rf"^\s*,?\s*(?:{object_relative})(?:(?<=['’])|(?!\w))\s*(?:(?:{article})\s+)?$",
+                FLAGS,
+            )
+            if object_relative
+            else None
+        )
+        precedent = _alt(g("precedent"))
+        # "Managua joined Mexico in cutting ties": the state whose step is followed acted
+        # earlier, in its own episode; it is not the actor here.
+        self.precedent = (
+            re.compile(rf"(?<!\w)(?:{precedent})(?:\s+[\w'’]+){{0,2}}[\s'’]*$", FLAGS) if precedent else None
+        )
+        self.relative = _words(g("relative"))
+        self.participle = re.compile(rf"(?:{_alt(g('participle'))})", FLAGS) if g("participle") else None
         self.scope_break = _words(g("scope_break"))
         self.bg_strong = _words(g("background_strong"))
         self.bg_weak = _words(g("background_weak"))
@@ -531,15 +554,54 @@ class ActionDetector:
             cand = Candidate(trig.type, sentence, index, sentence[trig.start : trig.end], nominal=trig.nominal)
             cue = self._cue_for(cl, trig, spec, cues)
             state_object = trig.kind == "with_state" and _state_after(cl, sentence, trig, mentions) is not None
-            needs_cue = (spec.get("cue_required", True) or trig.kind == "cued") and not state_object
+            needs_cue = (
+                (spec.get("cue_required", True) or trig.kind == "cued") and not state_object and trig.kind != "spanned"
+            )
             if cue is None and needs_cue:
                 cand.reason = "no object cue"
                 yield cand
                 continue
-            cand.reason = _modality(cl, sentence, trig) or _background(cl, sentence, trig, year)
+            others = [t for t in triggers if t.end <= trig.start or t.start >= trig.end]
+            cand.reason = (
+                _modality(cl, sentence, trig)
+                or _background(cl, sentence, trig, year, others)
+                or self._attributive(cl, sentence, trig, spec, cues, others)
+            )
             if not cand.reason:
                 self._attribute(cl, sentence, trig, spec, cue, cues, attachments, attached, mentions, cand, verbs)
             yield cand
+
+    @staticmethod
+    def _attributive(
+        cl: _CompiledLang,
+        sentence: str,
+        trig: _Trigger,
+        spec: dict[str, Any],
+        cues: list[_Cue],
+        others: Sequence[_Trigger],
+    ) -> str:
+        """A participle describing the object of another action ("restored ties severed in 2012").
+
+        Only where the participle follows its noun (not German or Dutch, whose perfect puts
+        the participle after the object) and another action's trigger comes before it.
+        """
+        if trig.nominal or cl.participle is None:
+            return ""
+        if not cl.participle.fullmatch(sentence[trig.start : trig.end].split()[0]):
+            return ""
+        names = set(cl.cue_names(str(spec.get("cue") or "")))
+        for cue in cues:
+            if (
+                cue.name in names
+                and cue.end <= trig.start
+                and re.fullmatch(r"[\s,]*(?:\w+[\s,]+)?", sentence[cue.end : trig.start])
+            ):
+                gap = sentence[cue.end : trig.start]
+                if gap.strip(" ,") and not re.fullmatch(rf"[\s,]*(?:{_alt(_ADJECTIVE_FILLERS)})[\s,]*", gap, FLAGS):
+                    continue
+                if any(o.type != trig.type and o.end <= cue.start for o in others):
+                    return "attributive participle"
+        return ""
 
     def _cue_for(self, cl: _CompiledLang, trig: _Trigger, spec: dict[str, Any], cues: list[_Cue]) -> _Cue | None:
         names = set(cl.cue_names(str(spec.get("cue") or "")))
@@ -585,8 +647,24 @@ class ActionDetector:
         actors: list[int] = []
         agent = _agent(cl, sentence, trig, mentions)
         passive = agent is not None or _is_passive(cl, sentence, trig)
-        if agent is not None:
+        host = _left_host(cl, sentence, trig, mentions) if trig.kind == "leave" else None
+        if host is None and cl.object_relative is not None:
+            # "the visa bans that the US imposed": the relative clause's subject acted.
+            host = next(
+                (
+                    i
+                    for i, m in enumerate(mentions)
+                    if m.state and m.start >= trig.end and cl.object_relative.match(sentence[trig.end : m.start])
+                ),
+                None,
+            )
+        antecedent = None if passive or host is not None else _antecedent(cl, sentence, trig, mentions, attached)
+        if host is not None:
+            actors, cand.actor_from = [host], "host"
+        elif agent is not None:
             actors, cand.actor_from = [agent], "agent"
+        elif antecedent is not None:
+            actors, cand.actor_from = [antecedent], "relative"
         elif not passive:
             inverted = _inverted_subject(cl, sentence, trig, mentions, attached)
             actors = [inverted] if inverted is not None else _subject(cl, sentence, trig, mentions, attached)
@@ -609,6 +687,16 @@ class ActionDetector:
             owners = [mentions[i].code for i in attached_as("owner", cue_roles) if mentions[i].state]
             if owners and all(code != mentions[i].code for i in actors for code in owners[:1]):
                 cand.reason = f"another state's mission ({owners[0]})"
+                return
+            # "It ordered the closure of Ethiopia's consulates": the orderer is the host.
+            if cand.actor_from == "owner" and _ORDER.search(sentence[max(0, trig.start - 40) : trig.start]):
+                cand.reason = "a host ordering another state's mission closed"
+                return
+            # "Somalia shuts consulates in Hargeisa": missions on the actor's own soil are
+            # other states' missions.
+            places = [mentions[i].code for i in attached_as("location", cue_roles) if mentions[i].state]
+            if places and places[0] in {mentions[i].code for i in actors}:
+                cand.reason = f"missions on its own soil ({places[0]})"
                 return
         # ---- target
         targets: list[int] = []
@@ -643,6 +731,9 @@ class ActionDetector:
             and _same_clause(cl, sentence[m.end : trig.start])
             and not cl.place_before.search(sentence[max(0, m.start - 20) : m.start])
         ][::-1]
+        if antecedent is not None and antecedent in actors:
+            # "X breaks with Y, which expels its diplomats": the main clause's other state.
+            targets += [i for i, m in enumerate(mentions) if m.end <= mentions[antecedent].start and m.state][::-1]
         actor_codes = _dedupe(mentions[i].code for i in actors if mentions[i].state)
         target_codes = [c for c in _dedupe(mentions[i].code for i in targets) if c not in actor_codes]
         cand.actors = actor_codes
@@ -864,13 +955,17 @@ def _attach(
             role = ""
             if last_role and cl.conj_gap.match(gap):
                 role = last_role
-            elif not gap.strip() or cl.filler_only.match(gap) and not last_role:
+            elif not gap.strip() or cl.filler_only.match(gap) and not last_role and cue.name != "embassy":
                 role = "owner"
             else:
+                # A mission is somewhere: "l'ambasciata a Dublino" is a location, though "a"
+                # is an article elsewhere.
                 for name, rx in cl.preps.items():
                     if rx.match(gap):
                         role = name
                         break
+                if not role and cl.filler_only.match(gap) and not last_role:
+                    role = "owner"
             if own and not last_role and role in ("owner", "origin") and gap.strip():
                 role = "location"
             if not role:
@@ -894,16 +989,35 @@ def _modality(cl: _CompiledLang, sentence: str, trig: _Trigger) -> str:
         hit = cl.block_before.search(scope)
         if hit:
             return f"modality: {hit.group()!r}"
+    hits = list(cl.without.finditer(scope)) if cl.without else []
+    if hits and not re.search(r"[,;:.!?]", scope[hits[-1].end() :]):
+        gap = scope[hits[-1].end() :]
+        if cl.lang in ("de", "nl"):
+            infinitive = re.search(r"zu|(?<!\w)te(?!\w)", sentence[trig.start : trig.end], FLAGS)
+            if infinitive and len(gap) <= 60:
+                return f"modality: {hits[-1].group()!r}"
+        elif len(gap.split()) <= 2:
+            return f"modality: {hits[-1].group()!r}"
     tail = sentence[trig.end : trig.end + BLOCK_AFTER_CHARS]
     if cl.block_after:
         hit = cl.block_after.search(tail)
         if hit and not re.search(r"[.;,]", tail[: hit.start()]):
             return f"negated: {hit.group()!r}"
+    if cl.cancel_after:
+        # "X weighed expelling the envoy, but the minister ruled the measure out": a later
+        # clause of the same sentence that discards the step cancels it.
+        hit = cl.cancel_after.search(sentence[trig.end :])
+        if hit:
+            return f"cancelled: {hit.group()!r}"
     return ""
 
 
-def _background(cl: _CompiledLang, sentence: str, trig: _Trigger, year: int) -> str:
-    """Why the trigger recalls an earlier episode (context, not news), or ''."""
+def _background(cl: _CompiledLang, sentence: str, trig: _Trigger, year: int, others: Sequence[_Trigger] = ()) -> str:
+    """Why the trigger recalls an earlier episode (context, not news), or ''.
+
+    A year dates the nearest trigger: with another trigger between them ("restore ties
+    severed in 2012"), it dates that one.
+    """
     head = sentence[: trig.start].rsplit(";", 1)[-1]
     tail = re.split(r"[,;:]", sentence[trig.end : trig.end + BACKGROUND_AFTER_CHARS])[0]
     window = head[-BACKGROUND_BEFORE_CHARS:] + sentence[trig.start : trig.end] + tail
@@ -918,13 +1032,21 @@ def _background(cl: _CompiledLang, sentence: str, trig: _Trigger, year: int) -> 
         y = int(m.group(1))
         if y >= year:
             continue
+        lo, hi = (m.end(), trig.start) if m.end() <= trig.start else (trig.end, m.start())
+        if any(lo <= o.start and o.end <= hi for o in others):
+            continue
         if m.end() <= trig.start and m.start() >= len(sentence[: trig.start]) - len(head):
             return f"background: {m.group()!r}"
         near_after = 0 <= m.start() - trig.end <= YEAR_AFTER_CHARS
         if near_after and "," not in sentence[trig.end : m.start()]:
             return f"background: {m.group()!r}"
     if cl.bg_weak and not (cl.anchor and cl.anchor.search(sentence)):
+        # "Nachdem Peking den Botschafter einbestellt hatte, ...": a pluperfect in an
+        # after-clause orders two steps of one episode; it does not date an older one.
+        sequence = bool(cl.sequence and cl.sequence.search(re.split(r"[,;:]", head)[-1]))
         for hit in cl.bg_weak.finditer(window):
+            if sequence and cl.backshift_aux is not None and cl.backshift_aux.fullmatch(hit.group()):
+                continue
             if not _backshift(cl, window, hit):
                 return f"background: {hit.group()!r}"
     return ""
@@ -975,6 +1097,47 @@ def _agent(cl: _CompiledLang, sentence: str, trig: _Trigger, mentions: list[_Men
     return None
 
 
+def _left_host(cl: _CompiledLang, sentence: str, trig: _Trigger, mentions: list[_Mention]) -> int | None:
+    """The country an envoy must leave ("muss den Irak verlassen"): the host, who expels."""
+    words = sentence[trig.start : trig.end].split()
+    head_end = trig.start + len(words[0]) if words else trig.end
+    inside = [i for i, m in enumerate(mentions) if m.state and head_end <= m.start and m.end <= trig.end]
+    if inside:
+        return inside[-1]
+    return _state_after(cl, sentence, trig, mentions)
+
+
+def _antecedent(
+    cl: _CompiledLang, sentence: str, trig: _Trigger, mentions: list[_Mention], attached: set[int]
+) -> int | None:
+    """The state a subject relative pronoun stands for ("la Malaisie, qui expulse ...").
+
+    The pronoun follows the state (or its head noun) after a comma, and the trigger comes
+    within a few words (an auxiliary; the object too in verb-final German and Dutch).
+    """
+    if cl.relative is None or trig.nominal:
+        return None
+    before = [i for i, m in enumerate(mentions) if m.end <= trig.start]
+    if not before:
+        return None
+    i = before[-1]
+    if not mentions[i].state or i in attached:
+        return None
+    if cl.precedent and cl.precedent.search(sentence[max(0, mentions[i].start - 40) : mentions[i].start]):
+        return None
+    between = sentence[mentions[i].end : trig.start]
+    hit = cl.relative.search(between)
+    if hit is None:
+        return None
+    comma = "" if cl.lang == "id" else ","
+    lead = between[: hit.start()]
+    if not re.fullmatch(rf"(?:['’]s?)?(?:\s+\w+){{0,2}}\s*{comma}\s*", lead):
+        return None
+    words = 4 if cl.lang in ("de", "nl") else 2
+    rest = between[hit.end() :]
+    return i if re.fullmatch(rf"\s+(?:[\w'’]+\s+){{0,{words}}}", rest) and len(rest) <= 60 else None
+
+
 def _participle(gap: str) -> bool:
     """A passive participle right after the trigger noun ("sanciones impuestas por")."""
     first = gap.split()[:2]
@@ -991,13 +1154,15 @@ def _subject(
         if i in attached:
             continue
         between = sentence[mentions[i].end : trig.start]
-        if ";" in between:
-            break
+        if ";" in between or _PREP_RELATIVE.search(between):
+            break  # "a row over Taiwan in which each summoned ...": the clause has its own subject
         if _other_clause(cl, between.rsplit(",", 1)[-1]):
             break  # the state belongs to another clause ("X recalled ... after the asylum")
         head = sentence[max(0, mentions[i].start - 40) : mentions[i].start]
         if "," in between and cl.opens_clause and cl.opens_clause.search(head):
             continue  # its subordinate clause ended at the comma ("after X cut ties, declaring ...")
+        if cl.precedent and cl.precedent.search(head):
+            continue
         possessive = bool(
             re.search(r"['’]s?$", mentions[i].text) or re.match(r"['’]s?(?!\w)", sentence[mentions[i].end :])
         )
@@ -1066,7 +1231,7 @@ _NONFINITE_GAP = re.compile(r"\s*(?:(?:having|avoir|aver|avere|haber|ter)\s*)?",
 
 def _same_clause(cl: _CompiledLang, between: str) -> bool:
     """No relative clause, semicolon or subordinator separates a state from the trigger."""
-    if _RELATIVE.search(between):
+    if _RELATIVE.search(between) or _PREP_RELATIVE.search(between):
         return False
     return not (cl.subordinator and cl.subordinator.search(between.rsplit(",", 1)[-1]))
 
@@ -1074,6 +1239,19 @@ def _same_clause(cl: _CompiledLang, between: str) -> bool:
 # A relative clause or a semicolon between a state and a trigger: different clauses.
 _RELATIVE = re.compile(
     r";|,\s*(?:which|who|whose|that|que|qui|quien|cual|cuyo|die|der|das|welche\w*|dat|wat|yang|che|cui|dont)(?!\w)",
+    FLAGS,
+)
+# A verb of ordering right before a nominalisation ("ordered the closure of").
+_ORDER = re.compile(
+    r"(?<!\w)(?:order\w*|ordon\w*|orden\w*|ordin\w*|ordnet\w*|ordneten|anordn\w*|angeordnet|beval\w*|bevolen|"
+    r"gelast\w*|memerintahkan|diperintahkan|determin\w*|decret\w*|dispuso)(?:\s+\S+){0,2}\s*$",
+    FLAGS,
+)
+# A relative clause opened by a preposition ("in which", "dans lequel", "in cui", "waarin").
+_PREP_RELATIVE = re.compile(
+    r"(?<!\w)(?:(?:in|on|during|at|with|by|for)\s+which|(?:en|con|por|durante)\s+(?:el|la|los|las)\s+(?:que|cual|cuales)"
+    r"|(?:no|na|em|com|pelo|pela)\s+(?:qual|quais)|où|(?:dans|par|pendant|avec)\s+(?:lequel|laquelle|lesquels|lesquelles)"
+    r"|(?:in|nel|nella|con|durante)\s+cui|waarin|waarbij|worin|wobei|di\s+mana)(?!\w)",
     FLAGS,
 )
 _CONJ = re.compile(r"(?<!\w)(?:and|et|und|y|u|e|ed|en|dan|serta)(?!\w)", FLAGS)

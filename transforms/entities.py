@@ -446,7 +446,7 @@ class EntityExtractor:
         if not text:
             return []
         m = self.matcher(lang)
-        units = self._units(m.nlp(text))
+        units = _split_prefixed(m, self._units(m.nlp(text)))
         n = len(units)
         found: list[Entity] = []
         covered = [False] * n
@@ -665,6 +665,29 @@ _SENTENCE_END = frozenset({".", "!", "?", "…", ":", ";", '"', "“", "”", "�
 
 # Entities that name a city: inside a treaty's name they are not the state.
 _CITY_VIAS = frozenset({"capital", "seat", "place"})
+
+
+def _split_prefixed(m: _LangMatcher, units: list[tuple[str, int, int, str]]) -> list[tuple[str, int, int, str]]:
+    """Split a hyphen compound whose first part is a country or organisation name.
+
+    German and Dutch write "US-Abgeordnete", "EU-Sanktionen", "VS-sancties" as one token:
+    the prefix names the state or body. A compound that is itself a known phrase
+    ("US-amerikanisch", "UN-Sicherheitsrat") stays whole.
+    """
+    out: list[tuple[str, int, int, str]] = []
+    for unit in units:
+        key, start, end, surface = unit
+        k_cut, s_cut = key.find("-"), surface.find("-")
+        if 0 < k_cut < len(key) - 1 and 0 < s_cut < len(surface) - 1 and key not in m.first:
+            head = surface[:s_cut]
+            targets = m.phrases.get((key[:k_cut],)) or []
+            if any(t.kind in ("country", "org") and t.via == "name" and _case_ok(head, t.case) for t in targets):
+                out.append((key[:k_cut], start, start + s_cut, head))
+                out.append(("-", start + s_cut, start + s_cut + 1, "-"))
+                out.append((key[k_cut + 1 :], start + s_cut + 1, end, surface[s_cut + 1 :]))
+                continue
+        out.append(unit)
+    return out
 
 
 def _in_instrument_name(m: _LangMatcher, units: list[tuple[str, int, int, str]], i: int, end: int) -> bool:

@@ -688,3 +688,230 @@ def test_detect_actions_composite(lexicon: dict) -> None:
             | beam.Map(lambda a: tuple((x.type, x.actor, x.target) for x in a.actions))
         )
         assert_that(keys_out, equal_to([(("recall_ambassador", "KEN", "GHA"),), ()]))
+
+
+# --------------------------------------------------------------------------- blind-set lessons (own sentences)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Kenya protested loudly but stopped short of expelling Ghanaian diplomats."),
+        ("es", "Chile protestó sin llegar a expulsar a los diplomáticos peruanos."),
+        ("pt", "Angola protestou sem chegar a expulsar os diplomatas moçambicanos."),
+        ("fr", "Le Sénégal a protesté sans aller jusqu'à expulser les diplomates gambiens."),
+        ("de", "Österreich protestierte, ohne die ungarischen Diplomaten auszuweisen."),
+        ("it", "L'Egitto ha protestato senza arrivare a espellere i diplomatici etiopi."),
+        ("nl", "Oostenrijk protesteerde zonder de Hongaarse diplomaten uit te wijzen."),
+        ("id", "Malaysia memprotes tanpa sampai mengusir diplomat Indonesia."),
+    ],
+)
+def test_stopping_short_of_an_action_is_no_action(detector: ActionDetector, lang: str, text: str) -> None:
+    assert keys(detector, text, lang) == set()
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("pt", "Angola chegou a cogitar a expulsão do embaixador moçambicano."),
+        ("es", "Chile llegó a sopesar la expulsión del embajador peruano."),
+        ("it", "L'Egitto ha ipotizzato l'espulsione dell'ambasciatore etiope."),
+        ("de", "Österreich zog die Ausweisung des ungarischen Botschafters in Erwägung."),
+        ("pt", "Angola anunciou a expulsão do embaixador moçambicano, mas o presidente descartou a medida."),
+        ("en", "Kenya announced the expulsion of the Ghanaian ambassador, but the president ruled the move out."),
+    ],
+)
+def test_considered_or_discarded_steps_are_not_actions(detector: ActionDetector, lang: str, text: str) -> None:
+    assert keys(detector, text, lang) == set()
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("fr", "Le Pérou rompt avec la Norvège, qui expulse ses diplomates.", ("expel_diplomat", "NOR", "PER")),
+        ("en", "Peru broke with Norway, which expelled its diplomats.", ("expel_diplomat", "NOR", "PER")),
+        ("es", "Perú rompe con Noruega, que expulsa a sus diplomáticos.", ("expel_diplomat", "NOR", "PER")),
+    ],
+)
+def test_a_subject_relative_pronoun_makes_its_antecedent_the_actor(
+    detector: ActionDetector, lang: str, text: str, expected: tuple
+) -> None:
+    found = keys(detector, text, lang)
+    assert expected in found
+    assert ("expel_diplomat", "PER", "NOR") not in found
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("pt", "Chile e Peru anunciaram o restabelecimento das relações diplomáticas, cortadas havia dez anos."),
+        ("es", "Chile y Perú anunciaron el restablecimiento de las relaciones, rotas hacía una década y años."),
+        ("en", "Chile and Peru restored diplomatic ties severed over a border dispute."),
+    ],
+)
+def test_a_participle_describing_anothers_object_is_no_new_action(
+    detector: ActionDetector, lang: str, text: str
+) -> None:
+    found = keys(detector, text, lang)
+    assert ("restore_relations", "CHL", "PER") in found
+    assert not any(t == "sever_relations" for t, _, _ in found)
+
+
+def test_a_year_dates_the_nearest_trigger(detector: ActionDetector) -> None:
+    found = keys(detector, "Kenya and Ghana Restore Diplomatic Ties Broken Off in 2015", "en")
+    assert found == {("restore_relations", "KEN", "GHA"), ("restore_relations", "GHA", "KEN")}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "Kenya Cancels Ministers' Meeting With Ghana", ("suspend_talks", "KEN", "GHA")),
+        ("en", "Kenya calls off a summit with Ghana.", ("suspend_talks", "KEN", "GHA")),
+        ("es", "Chile cancela la reunión con Perú.", ("suspend_talks", "CHL", "PER")),
+        ("pt", "Angola cancela a reunião com Moçambique.", ("suspend_talks", "AGO", "MOZ")),
+        ("fr", "Le Sénégal annule la rencontre avec la Gambie.", ("suspend_talks", "SEN", "GMB")),
+        ("de", "Österreich sagt das Ministertreffen mit Ungarn ab.", ("suspend_talks", "AUT", "HUN")),
+        ("it", "L'Egitto annulla l'incontro con l'Etiopia.", ("suspend_talks", "EGY", "ETH")),
+        ("nl", "Oostenrijk blaast het overleg met Hongarije af.", ("suspend_talks", "AUT", "HUN")),
+        ("id", "Malaysia membatalkan pertemuan dengan Indonesia.", ("suspend_talks", "MYS", "IDN")),
+    ],
+)
+def test_calling_off_a_meeting_suspends_talks(detector: ActionDetector, lang: str, text: str, expected: tuple) -> None:
+    assert expected in keys(detector, text, lang)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("it", "L'Egitto chiude l'ambasciata a Addis Ababa.", ("close_embassy", "EGY", "ETH")),
+        ("en", "Kenya closes its embassy in Accra.", ("close_embassy", "KEN", "GHA")),
+    ],
+)
+def test_an_embassy_in_the_host_capital_is_the_actors_own(
+    detector: ActionDetector, lang: str, text: str, expected: tuple
+) -> None:
+    assert keys(detector, text, lang) == {expected}
+
+
+def test_missions_on_the_actors_own_soil_are_not_its_own(detector: ActionDetector) -> None:
+    found = keys(detector, "Kenya expels the Ghanaian ambassador and shuts consulates in Nairobi.", "en")
+    assert ("expel_diplomat", "KEN", "GHA") in found
+    assert not any(t == "close_embassy" for t, _, _ in found)
+    found = keys(detector, "It ordered the closure of Ghana's consulates in Nairobi, the ministry said.", "en")
+    assert not any(t == "close_embassy" and a == "GHA" for t, a, _ in found)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("de", "Österreich verweist den ungarischen Botschafter des Landes.", ("expel_diplomat", "AUT", "HUN")),
+        (
+            "it",
+            "L'Egitto ordina ai diplomatici etiopi di andarsene entro tre giorni.",
+            ("expel_diplomat", "EGY", "ETH"),
+        ),
+        ("de", "Der ungarische Botschafter muss Österreich verlassen.", ("expel_diplomat", "AUT", "HUN")),
+        ("nl", "De Hongaarse ambassadeur moet Oostenrijk verlaten.", ("expel_diplomat", "AUT", "HUN")),
+        ("fr", "L'ambassadeur chilien doit quitter le Pérou.", ("expel_diplomat", "PER", "CHL")),
+    ],
+)
+def test_ordered_out_or_made_to_leave(detector: ActionDetector, lang: str, text: str, expected: tuple) -> None:
+    assert expected in keys(detector, text, lang)
+
+
+def test_nominal_step_with_an_agent(detector: ActionDetector) -> None:
+    text = "Het besluit volgt op de uitzetting van twee Hongaarse ambassademedewerkers door Oostenrijk."
+    assert ("expel_diplomat", "AUT", "HUN") in keys(detector, text, "nl")
+
+
+def test_a_prepositional_relative_clause_has_its_own_subject(detector: ActionDetector) -> None:
+    text = "They met amid a row over Norway in which each side has summoned the other's ambassador."
+    assert keys(detector, text, "en") == set()
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("de", "Wien verhängt Gegensanktionen gegen ungarische Abgeordnete.", ("impose_sanctions", "AUT", "HUN")),
+        ("en", "Kenya imposed entry bans on Ghanaian lawmakers.", ("impose_sanctions", "KEN", "GHA")),
+    ],
+)
+def test_counter_sanctions_and_entry_bans_on_politicians(
+    detector: ActionDetector, lang: str, text: str, expected: tuple
+) -> None:
+    assert expected in keys(detector, text, lang)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        (
+            "de",
+            "Nachdem Wien den ungarischen Botschafter einbestellt hatte, reagierte Budapest.",
+            ("summon_ambassador", "AUT", "HUN"),
+        ),
+        (
+            "fr",
+            "Le Pérou, qui avait convoqué l'ambassadeur chilien dans la matinée, a protesté.",
+            ("summon_ambassador", "PER", "CHL"),
+        ),
+    ],
+)
+def test_a_pluperfect_within_the_same_episode_is_not_background(
+    detector: ActionDetector, lang: str, text: str, expected: tuple
+) -> None:
+    assert expected in keys(detector, text, lang)
+
+
+def test_a_state_whose_step_is_followed_is_not_the_actor(detector: ActionDetector) -> None:
+    found = keys(detector, "Lima joined Santiago in cutting ties with Oslo on Monday.", "en")
+    assert ("sever_relations", "PER", "NOR") in found
+    assert ("sever_relations", "CHL", "NOR") not in found
+    # "follows X's expulsion": X acted, in this episode.
+    found = keys(detector, "Kenya expels Ghana's envoy. The move follows Accra's expulsion of the Kenyan envoy.", "en")
+    assert ("expel_diplomat", "GHA", "KEN") in found
+
+
+def test_ending_a_meeting_or_visit_is_not_suspending_talks(detector: ActionDetector) -> None:
+    assert keys(detector, "Österreich beendete das Treffen mit Ungarn am Abend.", "de") == set()
+    assert keys(detector, "Kenya's president ended his visit to Ghana on Monday.", "en") == set()
+
+
+def test_without_warning_still_counts(detector: ActionDetector) -> None:
+    text = "Ohne Vorwarnung wies Österreich den ungarischen Botschafter aus."
+    assert ("expel_diplomat", "AUT", "HUN") in keys(detector, text, "de")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("es", "Chile protestó sin expulsar a los diplomáticos peruanos."),
+        ("fr", "Le Sénégal a protesté sans expulser les diplomates gambiens."),
+        ("en", "Kenya protested without expelling Ghanaian diplomats."),
+    ],
+)
+def test_without_doing_it_is_no_action(detector: ActionDetector, lang: str, text: str) -> None:
+    assert keys(detector, text, lang) == set()
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        (
+            "en",
+            "Kenya responded to the entry bans that Ghana imposed on Kenyan officials.",
+            ("impose_sanctions", "GHA", "KEN"),
+        ),
+        (
+            "nl",
+            "Oostenrijk reageert op de visumbeperkingen die Hongarije tegen Oostenrijkse functionarissen instelde.",
+            ("impose_sanctions", "HUN", "AUT"),
+        ),
+    ],
+)
+def test_the_subject_of_an_object_relative_is_the_actor(
+    detector: ActionDetector, lang: str, text: str, expected: tuple
+) -> None:
+    found = keys(detector, text, lang)
+    assert expected in found
+    assert (expected[0], expected[2], expected[1]) not in found

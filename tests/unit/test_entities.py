@@ -489,3 +489,43 @@ def test_a_city_inside_a_treatys_name_is_not_the_state(
 
 def test_french_belarusian_demonym(extractor: EntityExtractor) -> None:
     assert "BLR" in ids(extractor, "Londres sanctionne des juges bélarusses.", "fr")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "Un pays d'Amérique latine et un autre d'Amérique du Sud ont voté."),
+        ("es", "Varios gobiernos de América Central y de América del Sur firmaron."),
+        ("pt", "Os países da América Latina e da América do Sul reagiram."),
+        ("de", "Staaten aus Mittelamerika und Südamerika stimmten zu."),
+        ("it", "I governi dell'America centrale e dell'America latina hanno votato."),
+        ("nl", "Landen uit Centraal-Amerika en Latijns-Amerika stemden in."),
+        ("id", "Negara-negara Amerika Tengah dan Amerika Latin setuju."),
+        ("en", "Leaders from Central America and South America met."),
+    ],
+)
+def test_continental_regions_are_not_the_united_states(extractor: EntityExtractor, lang: str, text: str) -> None:
+    assert "USA" not in {e.country for e in ents(extractor, text, lang)}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("de", "Berlin kritisiert die US-Zölle und begrüßt EU-Hilfen.", {"USA", "EU"}),
+        ("nl", "Den Haag steunt VS-plannen voor de top.", {"USA"}),
+        ("de", "Der Streit um Zölle der Vereinigten Staaten wächst.", {"USA"}),
+    ],
+)
+def test_hyphen_compound_prefix_and_inflected_names(
+    extractor: EntityExtractor, lang: str, text: str, expected: set[str]
+) -> None:
+    found = {e.country or e.id for e in ents(extractor, text, lang)}
+    assert expected <= found
+    assert not any(
+        e.id.startswith(("name:", "person:")) and "Vereinigten" in e.text for e in ents(extractor, text, lang)
+    )
+
+
+def test_known_hyphen_compound_stays_whole(extractor: EntityExtractor) -> None:
+    found = [(e.text, e.country) for e in ents(extractor, "Die US-amerikanischen Diplomaten reisen ab.", "de")]
+    assert found == [("US-amerikanischen", "USA")]
