@@ -17,6 +17,7 @@ import pytest
 from google.cloud import pubsub_v1
 
 from pipeline.pubsub_cli import subscribe_main, topics_main
+from tests.unit.test_pubsub_io import make_alert as sample_alert
 from transforms.pubsub_io import alert_attributes, encode_alert
 
 pytestmark = pytest.mark.integration
@@ -28,21 +29,17 @@ HEADLINE = "Mexico expels Ecuador's ambassador"
 
 
 def make_alert(**overrides: Any) -> dict[str, Any]:
-    alert: dict[str, Any] = {
+    """The unit tests' sample alert, as one story of this file's subscriber sees it."""
+    link = "https://example.org/1"
+    alert = {
         "alert_id": "al-1",
-        "kind": "alert",
-        "action": {"type": "persona_non_grata", "cameo": "1246", "plover": "REDUCE"},
-        "actor": {"code": "MEX", "name": "Mexico"},
-        "target": {"code": "ECU", "name": "Ecuador"},
         "story_id": "st-1",
         "headline": HEADLINE,
         "languages": ["es"],
-        "article_links": ["https://example.org/1"],
-        "first_seen": "2026-10-02T22:41:00Z",
-        "evidence": {"sentence": "México expulsa...", "lang": "es", "link": "https://example.org/1"},
+        "article_links": [link],
+        "evidence": {"sentence": "México expulsa...", "lang": "es", "link": link},
     }
-    alert.update(overrides)
-    return alert
+    return sample_alert(**{**alert, **overrides})
 
 
 ALERT = make_alert()
