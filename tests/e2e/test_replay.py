@@ -185,3 +185,11 @@ def test_configuration_error_is_one_clear_line_and_exit_2(tmp_path):
         result.stderr.strip()
         == f"crosswire: configuration error: missing configuration file: {tmp_path / 'absent.yaml'}"
     )
+
+
+def test_lingua_backend_replays_the_seeds(tmp_path):
+    result = replay(ROOT / "seeds", out=tmp_path, extra=("--lang-backend", "lingua", "--quiet"))
+    assert result.returncode == 0, result.stderr
+    articles = read_jsonl(tmp_path / "articles.jsonl")
+    assert sorted(a["lang"] for a in articles) == ["en", "id"]
+    assert all(a["lang_confidence"] >= 0.5 for a in articles)
