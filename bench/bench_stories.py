@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from transforms.records import Article, Entity  # noqa: E402
-from transforms.stories import StoryGrouper, event_order, load_story_config  # noqa: E402
+from transforms.records import Article, Entity, event_order  # noqa: E402
+from transforms.stories import StoryGrouper, load_story_config  # noqa: E402
 
 COUNTRIES = [f"C{i:02d}" for i in range(60)]
 TITLES = [

@@ -64,7 +64,6 @@ import dataclasses
 import heapq
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -81,7 +80,9 @@ from apache_beam.transforms.userstate import BagStateSpec, ReadModifyWriteStateS
 from apache_beam.transforms.window import TimestampedValue
 from apache_beam.utils.timestamp import Timestamp
 
-from transforms.records import Article, Story, stable_id
+from transforms.entities import fold  # the same folding the entity keys were made with
+from transforms.feeds import iso_utc
+from transforms.records import Article, Story, event_order, stable_id
 
 STORIES = "stories"  # tag of the Story snapshot output
 
@@ -126,15 +127,6 @@ def load_story_config(config_dir: Path) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------ topic
-
-
-_FOLD_EXTRA = str.maketrans({"ß": "ss", "ø": "o", "ł": "l", "æ": "ae", "œ": "oe", "ı": "i", "’": "'", "‘": "'"})
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, so keywords match whatever the spelling's diacritics."""
-    text = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD_EXTRA))
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 def keyword_pattern(keywords: Iterable[str]) -> re.Pattern[str] | None:
@@ -423,15 +415,6 @@ def other_dyad(article_parties: set[str], story_parties: set[str]) -> bool:
     beside "China summons Japan's envoy over Taiwan"), however many countries the texts share.
     A reprisal or a step against a further state by the same actor still shares a party."""
     return bool(article_parties and story_parties and article_parties.isdisjoint(story_parties))
-
-
-def iso_utc(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def event_order(article: Article) -> tuple[float, str]:
-    """The order stories are built in: event time, then id (a total, deterministic order)."""
-    return (article.published_ts, article.id)
 
 
 class StoryGrouper:
