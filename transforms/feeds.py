@@ -28,6 +28,7 @@ from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.transforms.userstate import ReadModifyWriteStateSpec, TimerSpec, on_timer
 from apache_beam.transforms.window import TimestampedValue
 from apache_beam.utils.timestamp import Timestamp
+from w3lib.url import canonicalize_url
 
 from transforms.records import Article, DeadLetter, stable_id
 
@@ -250,31 +251,38 @@ def _clean_text(text: str) -> str:
 
 
 def canonical_link(link: str) -> str:
-    """The link without tracking parameters, fragment, default port or upper-case host."""
+    """One spelling per page, so two links to it compare equal (w3lib does the URL work).
+
+    w3lib sorts the query, normalises percent-encoding (``%7e`` = ``~``, ``é`` = ``%C3%A9``),
+    lower-cases the host and drops the fragment; here the tracking parameters and a
+    default port go too. Brackets of an IPv6 host are kept. Non-web links (``urn:``,
+    ``tag:``) are returned as given.
+    """
     link = (link or "").strip()
     if not link:
         return ""
     try:
         parts = urllib.parse.urlsplit(link)
-    except ValueError:
-        return link
-    if parts.scheme.lower() not in ("http", "https"):
-        return link
-    host = (parts.hostname or "").lower()
-    try:
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            return link
+        parts = urllib.parse.urlsplit(canonicalize_url(link))
         port = parts.port
     except ValueError:
-        port = None
-    if port and not (
-        (parts.scheme.lower() == "http" and port == 80) or (parts.scheme.lower() == "https" and port == 443)
-    ):
+        return link
+    host = (parts.hostname or "").lower()
+    if ":" in host:  # IPv6: hostname drops the brackets
+        host = f"[{host}]"
+    default = {"http": 80, "https": 443}[parts.scheme]
+    if port and port != default:
         host = f"{host}:{port}"
-    query = [
-        (k, v) for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)
-    ]
-    return urllib.parse.urlunsplit(
-        (parts.scheme.lower(), host, parts.path or "/", urllib.parse.urlencode(query, doseq=True), "")
+    if parts.username or parts.password:
+        host = f"{parts.netloc.rpartition('@')[0]}@{host}"
+    query = "&".join(
+        pair
+        for pair in parts.query.split("&")
+        if pair and not TRACKING_PARAMS.match(urllib.parse.unquote_plus(pair.partition("=")[0]))
     )
+    return urllib.parse.urlunsplit((parts.scheme, host, parts.path or "/", query, ""))
 
 
 def _struct_to_ts(value: Any) -> float | None:

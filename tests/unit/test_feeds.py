@@ -53,10 +53,37 @@ def test_strip_html_drops_scripts_and_collapses_whitespace():
         ("https://news.example:8443/x", "https://news.example:8443/x"),
         ("https://blog.example/?p=123", "https://blog.example/?p=123"),
         ("urn:uuid:1234", "urn:uuid:1234"),
+        # query order does not matter; blank values are kept
+        ("https://news.example/a?b=2&a=1&utm_medium=x", "https://news.example/a?a=1&b=2"),
+        ("https://news.example/a?z=&a=1", "https://news.example/a?a=1&z="),
+        # one percent-encoding: unreserved characters decoded, others upper-case hex, non-ASCII encoded
+        ("https://news.example/%7euser/caf%c3%a9", "https://news.example/~user/caf%C3%A9"),
+        ("https://news.example/café?q=été", "https://news.example/caf%C3%A9?q=%C3%A9t%C3%A9"),
+        ("https://news.example/a?q=a%20b", "https://news.example/a?q=a+b"),
+        # IPv6 hosts keep their brackets; the default port goes, another stays
+        ("http://[2001:DB8::1]:80/x", "http://[2001:db8::1]/x"),
+        ("https://[2001:db8::1]:8443/x?b=1&a=2", "https://[2001:db8::1]:8443/x?a=2&b=1"),
+        ("https://news.example", "https://news.example/"),
     ],
 )
 def test_canonical_link(link, canonical):
     assert canonical_link(link) == canonical
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("https://news.example/a?a=1&b=2", "https://NEWS.example:443/a?b=2&a=1#top"),
+        ("https://news.example/caf%C3%A9", "https://news.example/café"),
+        ("http://[2001:db8::1]/x", "http://[2001:DB8::1]:80/x?utm_source=rss"),
+    ],
+)
+def test_two_spellings_of_one_page_compare_equal(first, second):
+    assert canonical_link(first) == canonical_link(second)
+
+
+def test_canonical_link_keeps_a_malformed_link_as_given():
+    assert canonical_link("http://[::1/x") == "http://[::1/x"
 
 
 def test_published_falls_back_from_entry_to_feed_to_fetch_time():
