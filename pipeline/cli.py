@@ -85,24 +85,53 @@ def add_run_parser(subparsers: Any) -> None:
     p.set_defaults(func=run_main, beam_args=[])
 
 
+RUN_FLAGS = (
+    "--feeds",
+    "--alerts-topic",
+    "--input-subscription",
+    "--out",
+    "--config-dir",
+    "--tracked",
+    "--lang-backend",
+)
+
+
 def run_main(args: argparse.Namespace) -> int:
     from apache_beam.options.pipeline_options import PipelineOptions
 
-    from pipeline.live import run_live
+    from pipeline.live import is_local, run_live
+    from pipeline.preflight import check_run
 
-    cfg = load_config_from(args)
     flags = list(args.beam_args)
     for name in ("feeds", "alerts_topic", "input_subscription", "out"):
         value = getattr(args, name)
         if value is not None:
             flags.append(f"--{name}={value}")
-    return run_live(cfg, PipelineOptions(flags, streaming=True, save_main_session=False))
+    options = PipelineOptions(flags, streaming=True, save_main_session=False)
+    problems = check_run(args.beam_args, RUN_FLAGS, args.alerts_topic, args.input_subscription, is_local(options))
+    for problem in problems:
+        print(f"crosswire run: {problem.line()}", file=sys.stderr)
+    if problems:
+        return 2
+    cfg = load_config_from(args)
+    return run_live(cfg, options)
+
+
+def package_version() -> str:
+    """The installed distribution's version (``setup.py``), or 'unknown' when run from a bare checkout."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("crosswire")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="crosswire", description="Multilingual news monitoring: stories and diplomatic-action alerts."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     add_replay_parser(sub)
     add_run_parser(sub)

@@ -201,6 +201,7 @@ class LocalFeedBridge:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="crosswire-poller", daemon=True)
         self.error: BaseException | None = None
+        self.publisher: Any = None  # set by create(); delete() must work when create() failed
 
     def create(self) -> None:
         """Create the private topic and subscription (the graph reads the subscription)."""
@@ -251,6 +252,8 @@ class LocalFeedBridge:
         """Remove the private topic and subscription; best effort (the emulator forgets anyway)."""
         from google.cloud.pubsub_v1 import SubscriberClient
 
+        if self.publisher is None:  # create() failed before anything existed
+            return
         try:
             with SubscriberClient() as subscriber:
                 subscriber.delete_subscription(subscription=self.subscription)
