@@ -9,7 +9,11 @@ setup(
     version="0.1.0",
     description="Streaming multilingual news monitoring: stories and diplomatic-action alerts",
     python_requires=">=3.11,<3.13",
-    packages=["pipeline", "transforms"],
+    # configs/ ships inside the package as pipeline/configs, so an installed crosswire finds it
+    # from any working directory (pipeline.config.default_config_dir).
+    packages=["pipeline", "transforms", "pipeline.configs"],
+    package_dir={"pipeline.configs": "configs"},
+    package_data={"pipeline.configs": ["*.yaml"], "pipeline": ["templates/*"]},
     install_requires=[
         f"apache-beam[gcp]=={BEAM_VERSION}",
         "feedparser>=6.0.11,<7",
@@ -24,7 +28,7 @@ setup(
         "w3lib>=2.1,<3",
     ],
     extras_require={
-        "test": ["pytest>=8,<10", "ruff>=0.8,<1", "mypy>=1.13,<3", "types-PyYAML>=6"],
+        "test": ["pytest>=8,<10", "ruff>=0.8,<1", "mypy>=1.13,<3", "types-PyYAML>=6", "wheel>=0.42,<1"],
     },
     entry_points={"console_scripts": ["crosswire=pipeline.cli:main"]},
 )

@@ -22,13 +22,12 @@ class ConfigError(ValueError):
 
 
 def default_config_dir() -> Path:
-    """The repository's ``configs/`` (editable install, container) or the installed copy."""
+    """``$CROSSWIRE_CONFIG_DIR``, the checkout's ``configs/`` (editable install, container), or the copy
+    shipped inside the package (``pip install .``, a wheel), so any working directory will do."""
     env = os.environ.get("CROSSWIRE_CONFIG_DIR")
     candidates = [Path(env)] if env else []
-    candidates += [
-        Path(__file__).resolve().parent.parent / "configs",
-        Path(sys.prefix) / "share" / "crosswire" / "configs",
-    ]
+    here = Path(__file__).resolve().parent
+    candidates += [here.parent / "configs", here / "configs", Path(sys.prefix) / "share" / "crosswire" / "configs"]
     for candidate in candidates:
         if (candidate / "tracked.yaml").is_file():
             return candidate
