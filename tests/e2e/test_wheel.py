@@ -74,7 +74,7 @@ def test_wheel_installs_in_a_fresh_venv_and_replays_the_seeds_elsewhere(tmp_path
     shutil.copytree(ROOT / "seeds", work / "seeds")
     env = clean_env()
     where = subprocess.run(
-        [venv / "bin" / "python", "-c", "import pipeline.config as c; print(c.__file__); print(c.default_config_dir())"],
+        [venv / "bin" / "python", "-c", "import pipeline.config as c; print(c.__file__, c.default_config_dir())"],
         cwd=work,
         env=env,
         check=True,
