@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import shutil
 import sys
 import time
 import warnings
@@ -31,6 +30,7 @@ def add_replay_parser(subparsers: Any) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="feed files, .txt articles, or folders of them")
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder (created if missing)")
     p.add_argument("--quiet", action="store_true", help="print only the summary line")
+    p.add_argument("--all", action="store_true", help="list every story, not only the top 10")
     add_config_args(p)
     p.set_defaults(func=replay_main)
 
@@ -52,12 +52,20 @@ def replay_main(args: argparse.Namespace) -> int:
 
     cfg = load_config_from(args)
     started = time.monotonic()
-    summary = run_replay(args.paths, args.out, cfg, progress=sys.stderr.isatty() and not args.quiet)
+    if sys.stderr.isatty() and not args.quiet:  # a live display; never in a pipe, a file or CI
+        from pipeline.progress import ReplayProgress
+        from transforms.feeds import list_input_files
+
+        with ReplayProgress(len(list_input_files(args.paths)[0])) as display:
+            summary = run_replay(args.paths, args.out, cfg, tap=display.tap)
+    else:
+        summary = run_replay(args.paths, args.out, cfg)
     if not args.quiet:
-        from pipeline.tables import print_dead_letters, print_tables
+        from pipeline.summary import print_summary
+        from pipeline.tables import print_dead_letters
 
         print_dead_letters(args.out, sys.stderr)
-        print_tables(args.out, sys.stdout, width=shutil.get_terminal_size((120, 20)).columns)
+        print_summary(args.out, sys.stdout, everything=args.all)
     summary["seconds"] = round(time.monotonic() - started, 1)
     print(
         "replay: {files} files, {items_read} items read, {articles} articles, {duplicates} duplicates, "

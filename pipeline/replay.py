@@ -14,7 +14,7 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 
-from pipeline.build import OUTPUT_FILES, build_replay, write_outputs
+from pipeline.build import OUTPUT_FILES, Tap, build_replay, write_outputs
 from pipeline.config import Config
 from transforms.feeds import list_input_files
 from transforms.sinks import read_jsonl
@@ -22,8 +22,13 @@ from transforms.sinks import read_jsonl
 COUNTERS = ("files_read", "items_read", "duplicates", "empty_feeds")
 
 
-def run_replay(paths: list[str], out_dir: Path, cfg: Config, progress: bool = False) -> dict[str, Any]:
-    """Replay ``paths`` into ``out_dir``; return the counts of the closing summary line."""
+def run_replay(
+    paths: list[str], out_dir: Path, cfg: Config, progress: bool = False, tap: Tap | None = None
+) -> dict[str, Any]:
+    """Replay ``paths`` into ``out_dir``; return the counts of the closing summary line.
+
+    ``tap``: a progress hook (``pipeline.progress``), passed to ``build_replay``.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in OUTPUT_FILES:  # a previous run's files must not survive into this one
@@ -31,7 +36,7 @@ def run_replay(paths: list[str], out_dir: Path, cfg: Config, progress: bool = Fa
     files, _ = list_input_files(paths)
     options = PipelineOptions(["--direct_num_workers=1"])
     pipeline = beam.Pipeline(runner=FnApiRunner(), options=options)
-    outputs = build_replay(pipeline, paths, cfg, progress_total=len(files) if progress else 0)
+    outputs = build_replay(pipeline, paths, cfg, progress_total=len(files) if progress else 0, tap=tap)
     write_outputs(outputs, out_dir)
     result = pipeline.run()
     result.wait_until_finish()

@@ -1,0 +1,134 @@
+"""The replay's terminal output: the progress counters and the 100-column summary."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import apache_beam as beam
+import pytest
+from apache_beam.runners.portability.fn_api_runner import FnApiRunner
+from rich.console import Console
+
+from pipeline.progress import ReplayProgress, StageCounter, parse_datagram
+from pipeline.summary import MAX_WIDTH, merged_alerts, print_summary, stories_table, top_stories
+
+ANSI = re.compile(r"\x1b\[")
+
+
+def test_datagrams_parse_or_are_ignored():
+    assert parse_datagram(b"language\t12") == ("language", 12)
+    assert parse_datagram(b"garbage") is None
+    assert parse_datagram(b"\xff\t1") is None
+
+
+@pytest.mark.beam
+def test_counting_steps_report_every_element_of_a_real_pipeline():
+    with StageCounter() as counter:
+        p = beam.Pipeline(runner=FnApiRunner())
+        numbers = counter.tap(p | beam.Create(range(250)), "files")
+        counter.tap(numbers | beam.Filter(lambda n: n % 2 == 0), "items")
+        p.run().wait_until_finish()
+    assert counter.counts == {"files": 250, "items": 125}
+
+
+@pytest.mark.beam
+def test_the_progress_display_shows_each_stage_with_its_count():
+    stream = io.StringIO()
+    console = Console(file=stream, force_terminal=True, width=100)
+    with ReplayProgress(3, console=console) as display:
+        p = beam.Pipeline(runner=FnApiRunner())
+        files = display.tap(p | beam.Create(["a", "b", "c"]), "files")
+        display.tap(files | beam.FlatMap(lambda f: [f] * 4), "items")
+        p.run().wait_until_finish()
+    text = ANSI.sub("", stream.getvalue())
+    assert "files read" in text and "3/3" in text
+    assert "items parsed" in text and "12/12" in text
+
+
+def write(path: Path, rows: list[dict]) -> None:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+@pytest.fixture
+def out_dir(tmp_path: Path) -> Path:
+    stories = [
+        {
+            "id": f"s{i}",
+            "first_seen": f"2026-10-{i + 1:02d}T10:00:00Z",
+            "article_count": i + 1,
+            "languages": ["de", "en", "es", "fr", "id", "it", "nl", "pt"][: 1 + i % 8],
+            "headline": f"Story {i} " + "with a very long headline that must be cut " * 4,
+            "terms": ["extra", "field"],  # fields the summary does not know are ignored
+        }
+        for i in range(25)
+    ]
+    alerts = [
+        {
+            "alert_id": f"a{i}",
+            "kind": "alert",
+            "action": {"type": "persona_non_grata"},
+            "actor": {"code": "PER"},
+            "target": {"code": "MEX"},
+            "languages": ["en"],
+            "first_seen": f"2026-10-{i + 1:02d}T11:00:00Z",
+            "headline": "Peru declares Mexico's president persona non grata " * 3,
+            "confidence": 0.9,
+        }
+        for i in range(12)
+    ]
+    alerts.append({"alert_id": "a3", "kind": "update", "languages": ["en", "es"]})  # an update, few fields
+    alerts.append({"alert_id": "a99", "kind": "alert"})  # an alert missing most fields
+    write(tmp_path / "stories.jsonl", stories)
+    write(tmp_path / "alerts.jsonl", alerts)
+    return tmp_path
+
+
+def test_summary_is_plain_text_within_100_columns_with_top_stories_and_every_alert(out_dir):
+    stream = io.StringIO()  # not a terminal: plain mode
+    print_summary(out_dir, stream)
+    text = stream.getvalue()
+    assert not ANSI.search(text)
+    assert max(len(line.rstrip()) for line in text.splitlines()) <= MAX_WIDTH
+    assert "Stories (25, top 10 by articles; --all for every one)" in text
+    assert "Story 24 " in text and "Story 14 " not in text  # the ten largest
+    assert "Alerts (13)" in text
+    assert text.count("PER → MEX") == 12
+    assert "…" in text
+
+
+def test_all_lists_every_story(out_dir):
+    stream = io.StringIO()
+    print_summary(out_dir, stream, everything=True)
+    text = stream.getvalue()
+    assert "Stories (25)" in text
+    assert all(f"Story {i} " in text for i in range(25))
+
+
+def test_narrow_terminal_keeps_every_column():
+    stream = io.StringIO()
+    stories = [{"first_seen": "2026-10-01T10:00:00Z", "article_count": 3, "languages": ["en"], "headline": "x" * 200}]
+    Console(file=stream, width=70).print(stories_table(stories, 1, False, 70))
+    lines = stream.getvalue().splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= 70
+    assert "2026-10-01 10:00" in lines[-1] and " 3 " in lines[-1]
+
+
+def test_updates_add_their_languages_to_the_alert():
+    rows = merged_alerts(
+        [
+            {"alert_id": "x", "kind": "alert", "languages": ["en"], "first_seen": "1"},
+            {"alert_id": "x", "kind": "update", "languages": ["en", "fr"]},
+        ]
+    )
+    assert [(r["alert_id"], r["languages"]) for r in rows] == [("x", ["en", "fr"])]
+
+
+def test_top_stories_rank_by_articles_then_languages():
+    stories = [
+        {"id": "a", "article_count": 2, "languages": ["en"]},
+        {"id": "b", "article_count": 2, "languages": ["en", "fr"]},
+    ]
+    assert [s["id"] for s in top_stories(stories, 1)] == ["b"]
