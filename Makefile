@@ -5,9 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/seeds
 
-.PHONY: install run test lint pubsub-fake clean
+.PHONY: install run test lint pubsub-fake browser demo clean
 
-install: $(STAMP) pubsub-fake
+install: $(STAMP) pubsub-fake browser
 
 # The Python side: a virtual environment with the package (editable) and its test tools.
 $(STAMP): setup.py pyproject.toml
@@ -24,6 +24,10 @@ pubsub-fake:
 	else \
 		sh tests/pubsub/build.sh; \
 	fi
+
+# The headless browser the report tests drive (Debian's chromium and chromium-driver; idempotent).
+browser:
+	@sh tests/browser/install.sh
 
 run: $(STAMP)
 	$(BIN)/crosswire replay seeds --out $(OUT)

@@ -26,9 +26,18 @@ setup(
         "requests>=2.31,<3",
         "rich>=13,<16",
         "w3lib>=2.1,<3",
+        "jinja2>=3.1,<4",
     ],
     extras_require={
-        "test": ["pytest>=8,<10", "ruff>=0.8,<1", "mypy>=1.13,<3", "types-PyYAML>=6", "wheel>=0.42,<1"],
+        "test": [
+            "pytest>=8,<10",
+            "ruff>=0.8,<1",
+            "mypy>=1.13,<3",
+            "types-PyYAML>=6",
+            "wheel>=0.42,<1",
+            "selenium>=4.20,<5",
+            "pillow>=10,<13",
+        ],
     },
     entry_points={"console_scripts": ["crosswire=pipeline.cli:main"]},
 )

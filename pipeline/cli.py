@@ -135,6 +135,33 @@ def package_version() -> str:
         return "unknown"
 
 
+def add_report_parser(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "report",
+        help="write an HTML page, an Atom feed of alerts and CSV from a replay's (or run's) --out folder",
+        description="Read OUT_DIR/*.jsonl and write index.html, alerts.atom, alerts.csv, stories.csv and "
+        "articles.csv into OUT_DIR/report (or --dest).",
+    )
+    p.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="the --out folder of `crosswire replay` or `run`")
+    p.add_argument("--dest", type=Path, default=None, metavar="DIR", help="where to write (default OUT_DIR/report)")
+    p.set_defaults(func=report_main)
+
+
+def report_main(args: argparse.Namespace) -> int:
+    from pipeline.report import write_report
+
+    try:
+        done = write_report(args.out_dir, args.dest)
+    except FileNotFoundError as exc:
+        print(f"crosswire report: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"report: {done['alerts']} alerts, {done['stories']} stories, {done['articles']} articles -> "
+        f"{done['dest'] / 'index.html'} (also {', '.join(done['files'][1:])})"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="crosswire", description="Multilingual news monitoring: stories and diplomatic-action alerts."
@@ -143,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     add_replay_parser(sub)
     add_run_parser(sub)
+    add_report_parser(sub)
     from pipeline.pubsub_cli import add_subscribe_parser, add_topics_parser
 
     add_topics_parser(sub)

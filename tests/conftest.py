@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.fixture import browser  # noqa: F401  (session fixture)
 from tests.pubsub.fixture import pubsub_emulator, pubsub_project  # noqa: F401  (session fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent

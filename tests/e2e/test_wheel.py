@@ -98,3 +98,8 @@ def test_wheel_installs_in_a_fresh_venv_and_replays_the_seeds_elsewhere(tmp_path
     alerts = [json.loads(line) for line in (work / "out" / "alerts.jsonl").read_text().splitlines()]
     assert any(a["kind"] == "alert" for a in alerts)
     assert (work / "out" / "stories.jsonl").stat().st_size > 0
+    report = subprocess.run(
+        [venv / "bin" / "crosswire", "report", "out"], cwd=work, env=env, capture_output=True, text=True
+    )
+    assert report.returncode == 0, report.stderr  # the page's template ships in the wheel too
+    assert "persona non grata" in (work / "out" / "report" / "index.html").read_text(encoding="utf-8")
