@@ -29,6 +29,10 @@ pubsub-fake:
 browser:
 	@sh tests/browser/install.sh
 
+# Live mode end to end with no network: local feeds, the Pub/Sub fake, `run` and `subscribe` side by side.
+demo: $(STAMP) pubsub-fake
+	$(BIN)/python -m pipeline.demo
+
 run: $(STAMP)
 	$(BIN)/crosswire replay seeds --out $(OUT)
 
