@@ -254,6 +254,13 @@ def run_subscribe(args: argparse.Namespace, out: TextIO | None = None, err: Text
     if not args.subscription.startswith("projects/") or "/subscriptions/" not in args.subscription:
         print("error: --subscription must be projects/P/subscriptions/S", file=err)
         return 1
+    from pipeline.filters import filter_problems
+
+    problems = filter_problems(_split_csv(args.country), _split_csv(args.action))
+    for problem in problems:
+        print(f"error: {problem}", file=err)
+    if problems:
+        return 2
     printer = AlertPrinter(
         out,
         AlertFilter.of(_split_csv(args.country), _split_csv(args.action)),

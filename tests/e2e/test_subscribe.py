@@ -51,7 +51,7 @@ UPDATE = make_alert(
 )
 OTHER = make_alert(
     alert_id="al-2",
-    action={"type": "sanctions", "cameo": "163", "plover": "SANCTION"},
+    action={"type": "impose_sanctions", "cameo": "163", "plover": "SANCTION"},
     actor={"code": "USA", "name": "United States"},
     target={"code": "CHN", "name": "China"},
     headline="US sanctions Chinese firms",
@@ -175,7 +175,7 @@ def test_subscribe_json_max_messages_in_process(
     publish(publisher, topic, ALERT, OTHER, UPDATE)
     started = time.monotonic()
     code = subscribe_main(
-        ["--subscription", sub, "--action", "sanctions", "--json", "--max-messages", "1", "--timeout", "30"]
+        ["--subscription", sub, "--action", "impose_sanctions", "--json", "--max-messages", "1", "--timeout", "30"]
     )
     assert code == 0
     assert time.monotonic() - started < 20  # left on --max-messages, not on --timeout
@@ -240,6 +240,6 @@ def test_publish_alerts_pipeline_to_subscribe(
         response = subscriber.pull(subscription=sub, max_messages=10, timeout=10)
         attrs = [dict(m.message.attributes) for m in response.received_messages]
         usa = [a for a in attrs if a.get("actor") == "USA"]
-        assert usa and {"target": "CHN", "action": "sanctions", "alert_id": "al-2"}.items() <= usa[0].items()
+        assert usa and {"target": "CHN", "action": "impose_sanctions", "alert_id": "al-2"}.items() <= usa[0].items()
     finally:
         subscriber.close()
