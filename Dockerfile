@@ -17,6 +17,11 @@ RUN pip install --no-cache-dir . \
 
 ENV CROSSWIRE_CONFIG_DIR=/usr/local/share/crosswire/configs
 
+# The image's own name (docker build --build-arg IMAGE=R-docker.pkg.dev/P/REPO/crosswire:TAG):
+# a Flex Template launch gives it to the workers as --sdk_container_image (dataflow/main.py).
+ARG IMAGE=""
+ENV CROSSWIRE_SDK_CONTAINER_IMAGE=${IMAGE}
+
 # Flex Template launches: Google's launcher runs dataflow/main.py, which submits the job.
 COPY --from=gcr.io/dataflow-templates-base/python311-template-launcher-base:latest \
      /opt/google/dataflow/python_template_launcher /opt/google/dataflow/python_template_launcher

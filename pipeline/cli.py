@@ -89,6 +89,12 @@ def add_run_parser(subparsers: Any) -> None:
     p.add_argument("--alerts-topic", default=None, metavar="projects/P/topics/T")
     p.add_argument("--input-subscription", default=None, metavar="projects/P/subscriptions/S")
     p.add_argument("--out", type=Path, default=None, metavar="DIR", help="also append JSONL outputs here (local)")
+    p.add_argument(
+        "--output-prefix",
+        default=None,
+        metavar="gs://B/PATH",
+        help="durable outputs (Dataflow): windowed JSONL files of articles, stories, alerts, dead letters",
+    )
     add_config_args(p)
     p.set_defaults(func=run_main, beam_args=[])
 
@@ -98,6 +104,7 @@ RUN_FLAGS = (
     "--alerts-topic",
     "--input-subscription",
     "--out",
+    "--output-prefix",
     "--config-dir",
     "--tracked",
     "--lang-backend",
@@ -111,7 +118,7 @@ def run_main(args: argparse.Namespace) -> int:
     from pipeline.preflight import check_run
 
     flags = list(args.beam_args)
-    for name in ("feeds", "alerts_topic", "input_subscription", "out"):
+    for name in ("feeds", "alerts_topic", "input_subscription", "out", "output_prefix"):
         value = getattr(args, name)
         if value is not None:
             flags.append(f"--{name}={value}")

@@ -350,6 +350,10 @@ def build_live(
     outputs[DUPLICATE] = deduped[DUPLICATE]
     if opts.alerts_topic:
         outputs["alerts"] | "PublishAlerts" >> PublishAlerts(opts.alerts_topic)
+    if opts.output_prefix:  # durable files (GCS on Dataflow): see pipeline.durable
+        from pipeline.durable import write_durable
+
+        write_durable(outputs, opts.output_prefix)
     if opts.out:
         for name in LIVE_OUTPUTS:
             path = str(Path(opts.out) / f"{name}.jsonl")

@@ -15,6 +15,12 @@ class CrosswireOptions(PipelineOptions):
         )
         parser.add_argument("--feeds", default=None, help="YAML list of feeds to poll (live mode)")
         parser.add_argument("--out", default=None, help="folder for JSONL outputs")
+        parser.add_argument(
+            "--output_prefix",
+            default=None,
+            help="streaming: write articles, stories, alerts and dead letters as windowed JSONL files under "
+            "this prefix (gs://B/crosswire on Dataflow)",
+        )
         parser.add_argument("--alerts_topic", default=None, help="Pub/Sub topic for alerts: projects/P/topics/T")
         parser.add_argument(
             "--input_subscription", default=None, help="Pub/Sub subscription of article JSON from another crawler"

@@ -16,6 +16,11 @@ CASES = {
     "alerts_topic": (["projects/my-project/topics/crosswire-alerts"], ["crosswire-alerts", "projects/p1234/subs/s"]),
     "input_subscription": (["projects/my-project/subscriptions/articles"], ["projects/my-project/topics/articles"]),
     "tracked": (["gs://my-bucket/tracked.yaml"], ["MEX,PER", "tracked.yaml"]),
+    "output_prefix": (["gs://my-bucket/crosswire/output", "gs://b-1"], ["/tmp/out", "s3://bucket/x"]),
+    "sdk_container_image": (
+        ["europe-west1-docker.pkg.dev/my-project/crosswire/crosswire:0.1.0", "gcr.io/p/crosswire"],
+        ["crosswire", "https://gcr.io/p/crosswire"],
+    ),
 }
 
 
