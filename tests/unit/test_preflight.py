@@ -66,3 +66,13 @@ def test_bridge_cleanup_after_a_failed_create_raises_nothing():
     bridge = LocalFeedBridge("crosswire-local", [{"url": "http://127.0.0.1:9/feed.xml"}], FetchPolicy(), 300, print)
     bridge.stop()
     bridge.delete()  # was: AttributeError 'LocalFeedBridge' object has no attribute 'publisher'
+
+
+def test_missing_credentials_without_an_emulator_say_how_to_log_in_or_use_one(monkeypatch, tmp_path):
+    from pipeline.preflight import pubsub_problems
+
+    monkeypatch.delenv("PUBSUB_EMULATOR_HOST", raising=False)
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "absent.json"))
+    (problem,) = pubsub_problems("projects/crosswire-local/topics/t", None, local=True)
+    assert problem.what == "no Google Cloud credentials and no PUBSUB_EMULATOR_HOST"
+    assert "gcloud auth application-default login" in problem.fix and "PUBSUB_EMULATOR_HOST=" in problem.fix
