@@ -185,6 +185,15 @@ def story_view(
     }
 
 
+def latest_by_id(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One record per id, the last written: a live run appends a story again as it grows, and a
+    restarted run (same ``--out``) appends the same articles again."""
+    latest: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        latest[str(row.get("id", ""))] = row
+    return list(latest.values())
+
+
 def time_span(stories: list[dict[str, Any]]) -> tuple[float, float]:
     times = [
         t.timestamp()
@@ -358,8 +367,8 @@ def write_report(out_dir: Path, dest: Path | None = None) -> dict[str, Any]:
     dest = Path(dest) if dest else out_dir / "report"
     dest.mkdir(parents=True, exist_ok=True)
     alerts = merge_alerts(read_jsonl(out_dir / "alerts.jsonl"))
-    stories = read_jsonl(out_dir / "stories.jsonl")
-    articles = read_jsonl(out_dir / "articles.jsonl")
+    stories = latest_by_id(read_jsonl(out_dir / "stories.jsonl"))
+    articles = latest_by_id(read_jsonl(out_dir / "articles.jsonl"))
     (dest / "index.html").write_text(render_html(out_dir, alerts, stories, articles), encoding="utf-8")
     (dest / "alerts.atom").write_bytes(atom_feed(alerts, str(out_dir)))
     write_csvs(dest, alerts, stories, articles)

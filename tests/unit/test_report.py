@@ -172,3 +172,14 @@ def test_csvs_have_a_row_per_record_and_the_extra_fields(tmp_path):
 def test_report_of_a_folder_without_outputs_says_so(tmp_path, capsys):
     assert main(["report", str(tmp_path)]) == 1
     assert "has no alerts.jsonl" in capsys.readouterr().err
+
+
+def test_a_live_runs_repeated_story_lines_count_once_with_the_latest(tmp_path):
+    out = sample_out(tmp_path)
+    with open(out / "stories.jsonl", "a", encoding="utf-8") as f:  # a live run appends a story as it grows
+        f.write(json.dumps({"id": "s2", "first_seen": "2025-11-09T10:00:00Z", "headline": "Grown", "article_count": 3}))
+        f.write("\n")
+    done = write_report(out)
+    assert done["stories"] == 2
+    html = (out / "report" / "index.html").read_text(encoding="utf-8")
+    assert "Grown" in html and EVIL not in html
