@@ -139,7 +139,9 @@ class ReplayProgress:
             stage: self.progress.add_task(label, total=files if stage == "files" else None, rate="")
             for stage, label in STAGES
         }
-        self.first_at: dict[str, float] = {}  # a stage's rate counts from its first item
+        # a stage's rate: items between its first and its latest report, over that time
+        self.first: dict[str, tuple[float, int]] = {}
+        self.latest: dict[str, tuple[float, int]] = {}
         self.counter = StageCounter(self.update)
 
     def update(self, counts: dict[str, int]) -> None:
@@ -149,10 +151,11 @@ class ReplayProgress:
         for stage, task in self.tasks.items():
             done = counts.get(stage, 0)
             total = self.files if stage == "files" else (items if reading_done else None)
-            if done:
-                self.first_at.setdefault(stage, now)
-            elapsed = now - self.first_at.get(stage, now)
-            rate = f"{done / elapsed:,.0f}/s" if elapsed > 0.5 else ""
+            if done and self.latest.get(stage, (0.0, 0))[1] != done:
+                self.first.setdefault(stage, (now, done))
+                self.latest[stage] = (now, done)
+            (t0, n0), (t1, n1) = self.first.get(stage, (now, 0)), self.latest.get(stage, (now, 0))
+            rate = f"{(n1 - n0) / (t1 - t0):,.0f}/s" if t1 - t0 > 0.5 else ""
             self.progress.update(task, completed=done, total=total, rate=rate)
 
     def tap(self, pcoll: beam.PCollection, stage: str) -> beam.PCollection:
