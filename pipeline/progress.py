@@ -99,12 +99,15 @@ class StageCounter:
                 continue
             except OSError:
                 return
-            parsed = parse_datagram(data)
-            if parsed is None:
-                continue
-            self.counts[parsed[0]] = self.counts.get(parsed[0], 0) + parsed[1]
-            if self.on_change is not None:
-                self.on_change(dict(self.counts))
+            self._add(data)
+
+    def _add(self, data: bytes) -> None:
+        parsed = parse_datagram(data)
+        if parsed is None:
+            return
+        self.counts[parsed[0]] = self.counts.get(parsed[0], 0) + parsed[1]
+        if self.on_change is not None:
+            self.on_change(dict(self.counts))
 
     def __enter__(self) -> StageCounter:
         self._thread.start()
@@ -114,6 +117,12 @@ class StageCounter:
         time.sleep(SEND_EVERY_S)  # the last datagrams of the last bundle
         self._stop.set()
         self._thread.join(timeout=2)
+        self.sock.setblocking(False)
+        while True:  # whatever the thread had not read yet
+            try:
+                self._add(self.sock.recv(256))
+            except OSError:  # BlockingIOError: nothing left
+                break
         self.sock.close()
 
 
