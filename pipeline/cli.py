@@ -185,11 +185,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def unknown_arguments(parser: argparse.ArgumentParser, command: str, extra: list[str]) -> str:
+    """``unrecognized arguments: --countr (did you mean --country?)`` for a sub-command's flags."""
+    from pipeline.preflight import closest
+
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[command]
+    known = [s for action in sub._actions for s in action.option_strings if s.startswith("--")]
+    words = []
+    for arg in extra:
+        close = closest(arg.split("=", 1)[0], known) if arg.startswith("--") else None
+        words.append(f"{arg} (did you mean {close}?)" if close else arg)
+    return f"unrecognized arguments: {' '.join(words)}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     quiet_imports()
-    args, extra = build_parser().parse_known_args(argv)
-    if extra and args.command != "run":
-        build_parser().error(f"unrecognized arguments: {' '.join(extra)}")
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "run":  # run hands them to Beam, and its preflight checks them
+        parser.error(unknown_arguments(parser, args.command, extra))
     if args.command == "run":
         args.beam_args = extra
     from pipeline.config import ConfigError

@@ -76,3 +76,11 @@ def test_missing_credentials_without_an_emulator_say_how_to_log_in_or_use_one(mo
     (problem,) = pubsub_problems("projects/crosswire-local/topics/t", None, local=True)
     assert problem.what == "no Google Cloud credentials and no PUBSUB_EMULATOR_HOST"
     assert "gcloud auth application-default login" in problem.fix and "PUBSUB_EMULATOR_HOST=" in problem.fix
+
+
+def test_other_commands_refuse_unknown_flags_with_the_nearest_spelling(capsys):
+    try:
+        main(["replay", "seeds", "--out", "x", "--qiuet"])
+    except SystemExit as exit_:
+        assert exit_.code == 2
+    assert "unrecognized arguments: --qiuet (did you mean --quiet?)" in capsys.readouterr().err
