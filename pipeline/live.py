@@ -135,10 +135,11 @@ def parse_timestamp_attribute(value: str) -> float:
     return seconds
 
 
-def clamp_event_time(article: Article, reference_ts: float, tolerance_s: float = FUTURE_TOLERANCE_S) -> Article:
-    """An article dated more than ``tolerance_s`` after ``reference_ts`` (fetch or publish
-    time) gets that bound as its event time; ``published`` keeps the original date."""
-    bound = reference_ts + tolerance_s
+def clamp_event_time(article: Article, reference_ts: float, tolerance_s: float | None = None) -> Article:
+    """An article dated more than ``tolerance_s`` (default ``FUTURE_TOLERANCE_S``) after
+    ``reference_ts`` (fetch or publish time) gets that bound as its event time;
+    ``published`` keeps the original date."""
+    bound = reference_ts + (FUTURE_TOLERANCE_S if tolerance_s is None else tolerance_s)
     if article.published_ts <= bound:
         return article
     return dataclasses.replace(article, published_ts=bound, published_source=f"{article.published_source}+clamped")
