@@ -15,7 +15,7 @@ import pytest
 from pipeline.live import articles_from_fetch
 from tests.faults.helpers import item_xml, rss
 from tests.http_fixture import FeedServer, Reply
-from transforms.fetch import FetchPolicy, address_problem, fetch
+from transforms.fetch import FetchPolicy, fetch
 
 POLICY = FetchPolicy(retries=0, min_host_interval_s=0.0, connect_timeout_s=1.0, read_timeout_s=2.0)
 SECRET = b"AWS_SECRET_ACCESS_KEY=do-not-leak " * 20
@@ -63,6 +63,8 @@ def test_redirects_to_internal_ports_and_metadata_are_refused_and_nothing_leaks(
 
 
 def test_address_classes() -> None:
+    from transforms.fetch import address_problem
+
     assert address_problem("169.254.169.254") == "cloud metadata address"
     assert address_problem("::ffff:10.0.0.1") == "private address"
     assert address_problem("fe80::1") == "link-local address"
