@@ -80,7 +80,8 @@ def run_live(feed_server: FeedServer, config, out: Path, topic: str | None) -> s
     assert options.get_all_options()["runner"] == "FnApiRunner"
     now = time.time()
     with beam.Pipeline(options=options) as p:
-        build_live(p, config, options, feeds=[{"url": url, "interval_s": 1}], tick_s=0.5, stop_timestamp=now + 3)
+        feeds = [{"url": url, "interval_s": 1, "allow_private": True}]  # a local test server
+        build_live(p, config, options, feeds=feeds, tick_s=0.5, stop_timestamp=now + 3)
     return url
 
 
