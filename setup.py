@@ -27,6 +27,8 @@ setup(
         "rich>=13,<16",
         "w3lib>=2.1,<3",
         "jinja2>=3.1,<4",
+        "pydantic>=2.6,<3",
+        "charset-normalizer>=3.3,<4",
     ],
     extras_require={
         "test": [

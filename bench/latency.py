@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             args=(load_config(), options),
             kwargs={
                 "feeds": [{"url": url, "interval_s": args.interval}],
-                "policy": FetchPolicy(min_host_interval_s=0.0),
+                "policy": FetchPolicy(min_host_interval_s=0.0, allow_private=True),
                 "stop": stop,
             },
             name="crosswire-run",

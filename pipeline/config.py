@@ -10,9 +10,10 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 DEFAULT_LANGUAGES = ("en", "es", "pt", "fr", "de", "it", "nl", "id")
 
@@ -47,24 +48,222 @@ def read_yaml(path: str | Path) -> Any:
     except FileNotFoundError:
         raise ConfigError(f"missing configuration file: {path}") from None
     except yaml.YAMLError as e:
-        raise ConfigError(f"{path}: not valid YAML: {e}") from None
+        where = getattr(e, "problem_mark", None)
+        at = f"line {where.line + 1}, column {where.column + 1}: " if where is not None else ""
+        problem = getattr(e, "problem", None) or str(e)
+        raise ConfigError(f"{path}: {at}not valid YAML: {' '.join(str(problem).split())}") from None
     except OSError as e:
         raise ConfigError(f"cannot read {path}: {e}") from None
 
 
+# --- schemas: one model per file, unknown keys rejected ------------------------------------
+#
+# Lexicon data (word lists per language) stays loosely typed; every key a program reads is
+# named here, so a misspelt key or a wrong type stops the launch with one line.
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+
+Words = list[str | None | bool]  # YAML 1.1 reads a bare `no` as false: tolerated in word lists
+PerLanguage = dict[str, Words]
+EXTRA_ALPHA3 = frozenset({"XKX", "PSE", "VAT", "EU"})
+
+
+def is_alpha3(code: str) -> bool:
+    import pycountry
+
+    return code.upper() in EXTRA_ALPHA3 or pycountry.countries.get(alpha_3=code.upper()) is not None
+
+
+class TrackedFile(_Strict):
+    track: Literal["all", "*"] | list[str] | None = "all"
+    renotify_after_days: float = Field(default=14, ge=0)
+
+    @field_validator("track")
+    @classmethod
+    def _alpha3(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            bad = [c for c in value if not (isinstance(c, str) and len(c) == 3 and is_alpha3(c))]
+            if bad:
+                raise ValueError(f"not ISO 3166 alpha-3 country codes: {bad}")
+        return value
+
+
+class LanguagesFile(_Strict):
+    languages: list[str] = Field(min_length=1)
+    confidence_floor: float = Field(default=0.5, ge=0, le=1)
+
+
+class FeedEntry(_Strict):
+    url: str = Field(pattern=r"^https?://[^/\s]+")
+    interval_seconds: float | None = Field(default=None, gt=0)
+    interval_s: float | None = Field(default=None, gt=0)
+    lang: str | None = None
+    name: str | None = None
+    allow_private: bool = False
+
+
+class FeedsFile(_Strict):
+    default_interval_seconds: float = Field(default=300, gt=0)
+    feeds: list[FeedEntry | str]
+
+
+class StoriesFile(_Strict):
+    horizon_hours: float = Field(default=48, gt=0)
+    threshold: float = Field(default=0.25, gt=0, le=1)
+    conflict_threshold: float = Field(default=0.8, gt=0, le=1)
+    min_evidence: float = Field(default=3.0, gt=0)
+    topic_evidence: float = Field(default=1.5, ge=0)
+    kind_weights: dict[Literal["country", "org", "name", "person"], float] = {}
+    default_kind_weight: float = Field(default=1.0, ge=0)
+    title_weight: float = Field(default=2.0, ge=0)
+    topic_title_weight: float = Field(default=3.0, ge=0)
+    idf_half_life_days: float = Field(default=30, gt=0)
+    df_prune_below: float = Field(default=0.05, ge=0)
+    max_postings: int = Field(default=64, gt=0)
+    max_shared_entities: int = Field(default=12, ge=0)
+    diplomatic_topic: str = "diplomacy"
+    topics: dict[str, PerLanguage] = {}
+
+
+class ActionTypeEntry(_Strict):
+    cameo: str = Field(min_length=1)
+    plover: str = Field(min_length=1)
+    target_from: str = Field(min_length=1)
+    cue: str | None = None
+    cue_required: bool = False
+    joint: bool = False
+    bilateral: bool = False
+    own_mission: bool = False
+
+
+class TriggerEntry(_Strict):
+    verb: list[str] = []
+    noun: list[str] = []
+    with_state: list[str] = []
+    leave: list[str] = []
+    cued: list[str] = []
+    spanned: list[str] = []
+
+
+class ActionsFile(_Strict):
+    types: dict[str, ActionTypeEntry]
+    cue_window: int = Field(default=80, gt=0)
+    triggers: dict[str, dict[str, TriggerEntry]]
+    cues: dict[str, PerLanguage] = {}
+    cue_unions: dict[str, list[str]] = {}
+    cue_stop: PerLanguage = {}
+    grammar: dict[str, PerLanguage | Words]
+
+
+class OrgEntry(_Strict):
+    name: str
+    aliases: Words = []
+    lang_aliases: dict[str, Words] = {}
+
+
+class PlaceEntry(_Strict):
+    country: str | None = None
+    names: Words
+
+
+class GazetteerFile(_Strict):
+    ner_model: str | None = None
+    demonym_languages: list[str] = []
+    demonyms: dict[str, Words] = {}
+    extra_names: dict[str, Words] = {}
+    lang_names: dict[str, dict[str, Words]] = {}
+    capitals: dict[str, Words] = {}
+    seats: dict[str, Words] = {}
+    orgs: dict[str, OrgEntry] = {}
+    places: dict[str, PlaceEntry] = {}
+    blockers: Words = []
+    given_name_like: Words = []
+    given_names: Words = []
+    stopwords: dict[str, Words] = {}
+    placewords: Words = []
+    noun_suffixes: PerLanguage = {}
+    instrument_words: PerLanguage = {}
+    instrument_links: Words = []
+
+
+class PersonEntry(_Strict):
+    name: str = Field(min_length=1)
+    country: str | None = Field(min_length=3, max_length=3)  # None: an international official
+    role: str = Field(min_length=1)
+
+    @field_validator("country")
+    @classmethod
+    def _alpha3(cls, value: str | None) -> str | None:
+        if value is not None and not is_alpha3(value):
+            raise ValueError(f"{value!r} is not an ISO 3166 alpha-3 country code")
+        return value
+
+    aliases: Words = []
+
+
+class PeopleFile(_Strict):
+    people: list[PersonEntry]
+
+
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "tracked.yaml": TrackedFile,
+    "languages.yaml": LanguagesFile,
+    "feeds.yaml": FeedsFile,
+    "stories.yaml": StoriesFile,
+    "actions.yaml": ActionsFile,
+    "gazetteer.yaml": GazetteerFile,
+    "people.yaml": PeopleFile,
+}
+
+
+def _is_union_tag(part: Any) -> bool:
+    """pydantic names the branch of a union in the error location (``literal['all','*']``, ``str``)."""
+    text = str(part)
+    return isinstance(part, str) and ("[" in text or text in _TYPE_TAGS)
+
+
+_TYPE_TAGS = frozenset({"str", "int", "float", "bool", "none", "list", "dict"} | {"FeedEntry"})
+
+
+def schema_error(path: str | Path, exc: ValidationError) -> ConfigError:
+    """The first problem as one line: ``FILE: KEY: what is wrong`` (and how many more)."""
+    errors = exc.errors()
+    first = errors[0]
+    key = ".".join(str(part) for part in first.get("loc", ()) if not _is_union_tag(part)) or "(top level)"
+    message = str(first.get("msg", "invalid"))
+    if first.get("type") == "extra_forbidden":
+        message = "unknown key (misspelt, or not a setting of this file)"
+    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    return ConfigError(f"{path}: {key}: {message}{more}")
+
+
+def validate_file(path: str | Path, schema: type[BaseModel] | None = None) -> Any:
+    """Read one YAML file and check it against its schema; the data, or a one-line ConfigError."""
+    schema = schema or SCHEMAS[Path(str(path)).name]
+    data = read_yaml(path)
+    if data is None:
+        data = {}
+    if isinstance(data, list) and schema is FeedsFile:
+        data = {"feeds": data}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: (top level): expected a mapping of settings, got {type(data).__name__}")
+    try:
+        schema.model_validate(data)
+    except ValidationError as exc:
+        raise schema_error(path, exc) from None
+    return data
+
+
 def load_tracked(path: str | Path) -> tuple[frozenset[str] | None, float]:
     """The tracked countries (``None``: every country, the default) and the re-alert window in seconds."""
-    data = read_yaml(path) or {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping with 'track'")
+    data = validate_file(path, TrackedFile)
     renotify_days = data.get("renotify_after_days", 14)
-    if not isinstance(renotify_days, int | float) or renotify_days < 0:
-        raise ConfigError(f"{path}: 'renotify_after_days' must be a number of days >= 0")
     track = data.get("track", "all")
     if track in ("all", "*", None):
         return None, renotify_days * 86400.0
-    if not isinstance(track, list) or not all(isinstance(c, str) and 2 <= len(c) <= 4 for c in track):
-        raise ConfigError(f"{path}: 'track' must be 'all' or a list of ISO 3166 alpha-3 codes")
     return frozenset(c.upper() for c in track), renotify_days * 86400.0
 
 
@@ -99,9 +298,19 @@ def load_config(
         raise ConfigError(f"configuration folder not found: {config_dir}")
     if lang_backend not in BACKENDS:
         raise ConfigError(f"unknown --lang-backend {lang_backend!r}; choose one of {', '.join(BACKENDS)}")
-    settings = read_yaml(config_dir / "languages.yaml") or {}
+    settings = validate_file(config_dir / "languages.yaml")
     tracked, renotify_s = load_tracked(tracked_path or config_dir / "tracked.yaml")
+    for name in ("stories.yaml", "actions.yaml", "gazetteer.yaml"):
+        validate_file(config_dir / name)
+    if (config_dir / "people.yaml").exists():
+        validate_file(config_dir / "people.yaml")
     languages = tuple(settings.get("languages") or DEFAULT_LANGUAGES)
+    try:
+        gazetteer = load_gazetteer(config_dir)
+        lexicon = load_lexicon(config_dir)
+        stories = load_story_config(config_dir)
+    except (ValueError, OSError, yaml.YAMLError) as exc:  # the loaders' own checks, as one line
+        raise ConfigError(" ".join(str(exc).split())) from None
     return Config(
         config_dir=config_dir,
         languages=languages,
@@ -109,7 +318,7 @@ def load_config(
         lang_floor=float(settings.get("confidence_floor", 0.5)),
         tracked=tracked,
         renotify_s=renotify_s,
-        gazetteer=load_gazetteer(config_dir),
-        lexicon=load_lexicon(config_dir),
-        stories=load_story_config(config_dir),
+        gazetteer=gazetteer,
+        lexicon=lexicon,
+        stories=stories,
     )

@@ -25,3 +25,8 @@ class CrosswireOptions(PipelineOptions):
         parser.add_argument(
             "--input_subscription", default=None, help="Pub/Sub subscription of article JSON from another crawler"
         )
+        parser.add_argument(
+            "--state_dir",
+            default=None,
+            help="where a local run keeps what must survive a restart (default: OUT/.state, else ~/.local/state)",
+        )

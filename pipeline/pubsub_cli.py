@@ -3,9 +3,10 @@
 Both talk to Pub/Sub with the official client, so ``PUBSUB_EMULATOR_HOST``
 points them at an emulator (or the test fake) exactly as it does Beam.
 
-``subscribe`` prints each alert once (see ``transforms.pubsub_io.dedupe_key``:
-a redelivery or re-publish is the same content and is skipped; an update is new
-content and is printed as ``UPDATE``), acknowledges after printing, and exits 0
+``subscribe`` prints each alert once (see ``transforms.pubsub_io.version_key``:
+a redelivery or re-publish has the same ``alert_id`` and is skipped, whatever its
+links or evidence; an update that reaches a new language is printed as ``UPDATE``),
+acknowledges after printing, and exits 0
 on Ctrl-C, SIGTERM, ``--timeout`` or ``--max-messages``. Messages that are
 filtered out, duplicate or undecodable are acknowledged too: a subscription
 belongs to one reader, and leaving them would only have them redelivered.
@@ -28,8 +29,8 @@ from transforms.pubsub_io import (
     AlertFilter,
     SeenIds,
     decode_alert,
-    dedupe_key,
     format_alert_line,
+    version_key,
 )
 
 DEFAULT_ALERTS_TOPIC = "crosswire-alerts"
@@ -217,7 +218,7 @@ class AlertPrinter:
                 self.filtered += 1
                 message.ack()
                 return
-            key = dedupe_key(alert)
+            key = version_key(alert)
             if key in self.seen:
                 self.duplicates += 1
                 message.ack()

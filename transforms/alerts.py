@@ -1,7 +1,9 @@
 """Alerts: one per (story, actor, action, target) the first time it appears; updates after.
 
-The ``alert_id`` is a hash of those four, so a replay, a restart or a Pub/Sub redelivery
-gives the same id and a subscriber can drop what it has already seen. When coverage of an
+The ``alert_id`` is a hash of (actor, action, target) and the renotify period of the report
+(``alert_episode``), not of the story: a replay, a restart (even once the story's first
+article has left the feed) or a Pub/Sub redelivery gives the same id, and a subscriber
+drops what it has already seen. When coverage of an
 alerted action reaches a new language, an ``update`` with the same ``alert_id`` follows.
 Another story that reports an action already alerted within the last two weeks (a match
 report recalling last week's rupture) raises nothing: it recalls the action, it is not new.
@@ -26,8 +28,20 @@ from transforms.records import Action, Article, event_order, stable_id
 DEFAULT_RENOTIFY_S = 14 * 24 * 3600
 
 
-def alert_id(story_id: str, actor: str, action_type: str, target: str) -> str:
-    return stable_id("alert", story_id, actor, action_type, target)
+def alert_id(episode: str, actor: str, action_type: str, target: str) -> str:
+    return stable_id("alert", episode, actor, action_type, target)
+
+
+def alert_episode(ts: float, renotify_s: float) -> str:
+    """The period of the renotify window an action was reported in: part of its alert id.
+
+    Not the story id: a story's id comes from its first article, which a restarted run
+    may never see again (it rolled off the feed), and the id must not change then. Two
+    alerts for one (actor, type, target) are at least ``renotify_s`` apart, so they fall
+    in different periods.
+    """
+    period = max(renotify_s, 86400.0)
+    return f"p{int(ts // period)}"
 
 
 def is_tracked(action: Action, tracked: frozenset[str] | None) -> bool:
@@ -71,7 +85,7 @@ def observe(
     if known is None:
         if recently_alerted:
             return None  # the same action, alerted in another story within the window
-        aid = alert_id(story_id, action.actor, action.type, action.target)
+        aid = alert_id(alert_episode(article.published_ts, renotify_s), action.actor, action.type, action.target)
         payload = {
             "alert_id": aid,
             "kind": "alert",

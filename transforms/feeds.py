@@ -75,20 +75,49 @@ class Entry:
 
 
 def list_input_files(paths: Iterable[str]) -> tuple[list[str], list[DeadLetter]]:
-    """Expand files and folders (recursively) into a sorted list of readable input files."""
+    """Expand files and folders (recursively) into a sorted list of readable input files.
+
+    What cannot be read gets a dead letter rather than silence: a missing path, a folder
+    that cannot be listed, a FIFO, socket or device (reading a FIFO would block forever).
+    """
     files: list[str] = []
     missing: list[DeadLetter] = []
+
+    def unlistable(err: OSError) -> None:
+        missing.append(DeadLetter.of(str(err.filename or ""), "read", f"cannot list folder: {err.strerror or err}"))
+
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not child.name.startswith(".") and _looks_like_input(child):
-                    files.append(str(child))
+            for folder, dirs, names in os.walk(path, onerror=unlistable):
+                dirs.sort()
+                for name in names:
+                    child = Path(folder) / name
+                    if name.startswith(".") or not _looks_like_input(child):
+                        continue
+                    if child.is_file():
+                        files.append(str(child))
+                    else:
+                        missing.append(DeadLetter.of(str(child), "read", _not_regular(child)))
         elif path.is_file():
             files.append(str(path))
+        elif path.exists() or path.is_symlink():
+            missing.append(DeadLetter.of(str(path), "read", _not_regular(path)))
         else:
             missing.append(DeadLetter.of(str(path), "read", "no such file or folder"))
     return sorted(dict.fromkeys(files)), missing
+
+
+def _not_regular(path: Path) -> str:
+    """Why a path that is neither a folder nor a regular file is not read."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError as e:
+        return f"cannot read: {e.strerror or e}"  # a dangling symlink, a permission problem
+    kind = "FIFO" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device or special file"
+    return f"not a regular file ({kind}): not read"
 
 
 def _looks_like_input(path: Path) -> bool:
@@ -124,6 +153,9 @@ def parse_feed(raw: RawFeed) -> tuple[list[Entry], list[DeadLetter]]:
         return parse_text_article(raw)
     if not raw.body.strip():
         return [], [DeadLetter.of(raw.source, "parse", "empty file")]
+    wide = wide_encoding(raw.body)
+    if wide is not None:
+        raw = RawFeed(raw.source, to_utf8_xml(raw.body, wide), raw.fetched_ts)
     if _looks_binary(raw.body):
         return [], [DeadLetter.of(raw.source, "parse", "binary content, not a feed", raw.body[:80])]
     import feedparser
@@ -181,6 +213,52 @@ def _decode_text(body: bytes) -> str | None:
         except UnicodeDecodeError:
             continue
     return body.decode("latin-1")
+
+
+# XML 1.0 Appendix F: the first four bytes of a document without a byte-order mark.
+_XML_START = {
+    b"\x00\x00\x00<": "utf-32-be",
+    b"<\x00\x00\x00": "utf-32-le",
+    b"\x00<\x00?": "utf-16-be",
+    b"<\x00?\x00": "utf-16-le",
+}
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+)
+
+
+def wide_encoding(body: bytes) -> str | None:
+    """UTF-16 or UTF-32 (with or without a byte-order mark), else None.
+
+    From the byte-order mark, then the XML declaration's first bytes, then, for text full of
+    NUL bytes, charset-normalizer's reading of the bytes. feedparser and the binary check
+    expect an 8-bit encoding, so these are transcoded to UTF-8 first.
+    """
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return encoding
+    stripped = body.lstrip(b"\x00 \t\r\n") if body[:1] in (b" ", b"\t", b"\r", b"\n") else body
+    if stripped[:4] in _XML_START:
+        return _XML_START[stripped[:4]]
+    if b"\x00" not in body[:2048]:
+        return None
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(body[:65536]).best()
+    name = (best.encoding if best is not None else "").replace("_", "-").lower()
+    if name.startswith(("utf-16", "utf-32")):
+        return name
+    return None
+
+
+def to_utf8_xml(body: bytes, encoding: str) -> bytes:
+    """``body`` decoded from ``encoding`` as UTF-8, its XML declaration saying so."""
+    text = body.decode(encoding, errors="replace").lstrip("\ufeff")
+    text = re.sub(r"^(\s*<\?xml[^>]*?encoding\s*=\s*)[\"'][^\"']*[\"']", r'\1"utf-8"', text, count=1)
+    return text.encode("utf-8")
 
 
 def _looks_binary(body: bytes) -> bool:
@@ -500,11 +578,19 @@ def with_event_time(article: Article) -> TimestampedValue:
     return TimestampedValue(article, article.published_ts)
 
 
+def forget_at(event_ts: float, ttl_s: float, now: float) -> float:
+    """When a de-duplication key may be forgotten: ``ttl_s`` after its event time, or, for an
+    item already older than the TTL when it arrives, ``ttl_s`` after its arrival (a timer in
+    the past would fire at once and the item would be new again at the next poll)."""
+    return event_ts + ttl_s if event_ts + ttl_s > now else now + ttl_s
+
+
 class _SeenBeforeFn(beam.DoFn):
-    """Streaming 'first wins' per key: remember a key for ``ttl_s`` of event time, then forget it.
+    """Streaming 'first wins' per key: remember a key for ``ttl_s``, then forget it.
 
     State is one flag per key plus one timer, so memory is bounded by the keys seen within
-    the TTL. Re-served old items (a feed polled again) are dropped here.
+    the TTL. Re-served old items (a feed polled again) are dropped here, including items
+    already older than the TTL when first seen (``forget_at``).
     """
 
     SEEN = ReadModifyWriteStateSpec("dedupe_seen", BooleanCoder())
@@ -527,7 +613,7 @@ class _SeenBeforeFn(beam.DoFn):
             yield TaggedOutput(DUPLICATE, article)
             return
         seen.write(True)
-        forget.set(Timestamp.of(float(timestamp) + self.ttl_s))
+        forget.set(Timestamp.of(forget_at(float(timestamp), self.ttl_s, time.time())))
         yield article
 
     @on_timer(FORGET)
@@ -537,8 +623,12 @@ class _SeenBeforeFn(beam.DoFn):
 
 
 def guid_key(article: Article) -> tuple[str, Article]:
-    """A guid identifies an item within its feed only; fall back to the link."""
-    return f"{article.feed}|{article.guid or article.link}", article
+    """A guid identifies an item within its feed only; fall back to the link.
+
+    The feed is the URL (or file) it came from, not its channel title: two feeds may
+    share a title ("World News") and even guids, and must not drop each other's items.
+    """
+    return f"{article.source or article.feed}|{article.guid or article.link}", article
 
 
 class DeduplicateStreaming(beam.PTransform):

@@ -19,14 +19,18 @@ done"), and ``DirectRunner`` would try to download Prism first.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import email.utils
+import ipaddress
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import apache_beam as beam
 import requests
@@ -45,6 +49,9 @@ ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
 )
 RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
+# Cloud metadata services: never a feed, whatever the network rules say.
+METADATA_ADDRESSES = frozenset({ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")})
 DEAD = "dead_letter"
 FETCHED = "fetched"
 
@@ -67,6 +74,9 @@ class FetchPolicy:
     max_redirects: int = 5
     user_agent: str = USER_AGENT
     chunk_bytes: int = 64 * 1024
+    # Loopback, private, link-local and metadata addresses are refused unless allowed
+    # (here for every feed, or per feed with ``allow_private: true`` in feeds.yaml).
+    allow_private: bool = False
 
 
 @dataclass(frozen=True)
@@ -198,6 +208,110 @@ class HostThrottle:
         return delay
 
 
+class Refused(Exception):
+    """A URL or an address we will not fetch (server-side request forgery guard)."""
+
+
+def address_problem(ip: str) -> str | None:
+    """Why an IP address must not be fetched from (None: a public address)."""
+    try:
+        addr = ipaddress.ip_address(ip.split("%", 1)[0])
+    except ValueError:
+        return f"unparsable address {ip!r}"
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        addr = addr.ipv4_mapped
+    if addr in METADATA_ADDRESSES:
+        return "cloud metadata address"
+    for name, flag in (
+        ("loopback", addr.is_loopback),
+        ("link-local", addr.is_link_local),
+        ("private", addr.is_private),
+        ("unspecified", addr.is_unspecified),
+        ("multicast", addr.is_multicast),
+        ("reserved", addr.is_reserved),
+    ):
+        if flag:
+            return f"{name} address"
+    return None
+
+
+def check_url(url: str, allow_private: bool, resolve: Callable[..., Any] = socket.getaddrinfo) -> None:
+    """Raise ``Refused`` for a host that resolves to a refused address (requests rejects other schemes)."""
+    parts = urlsplit(url)
+    if allow_private or parts.scheme not in ("http", "https") or not parts.hostname:
+        return
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        infos = resolve(parts.hostname, port, proto=socket.IPPROTO_TCP)
+    except (OSError, ValueError, UnicodeError):
+        return  # unresolvable: the request itself fails with a connection error
+    for info in infos:
+        problem = address_problem(str(info[4][0]))
+        if problem:
+            raise Refused(f"refused: {parts.hostname} resolves to {info[4][0]} ({problem})")
+
+
+def _socket_of(response: requests.Response) -> socket.socket | None:
+    """The socket under a streamed response (urllib3 2), or None."""
+    conn = getattr(response.raw, "_connection", None)
+    sock = getattr(conn, "sock", None)
+    if not isinstance(sock, socket.socket):  # http.client let go of it ("Connection: close")
+        reader = getattr(getattr(response.raw, "_fp", None), "fp", None)
+        sock = getattr(getattr(reader, "raw", None), "_sock", None)
+    return sock if isinstance(sock, socket.socket) else None
+
+
+def check_peer(response: requests.Response, allow_private: bool) -> None:
+    """After DNS resolution and connect: the address really connected to (DNS rebinding)."""
+    if allow_private:
+        return
+    sock = _socket_of(response)
+    if sock is None:
+        return
+    try:
+        peer = str(sock.getpeername()[0])
+    except OSError:
+        return
+    problem = address_problem(peer)
+    if problem:
+        raise Refused(f"refused: connected to {peer} ({problem})")
+
+
+class _Watchdog:
+    """Shuts a response's socket down at a deadline or when ``cancel`` is set.
+
+    A blocking read sees only its own per-read timeout; a server that drips a byte
+    every few seconds never trips it. Shutting the socket from another thread makes
+    the read fail at once, so the deadline is a total one and a stop is prompt.
+    """
+
+    def __init__(self, response: requests.Response, seconds: float, cancel: threading.Event | None) -> None:
+        self.sock = _socket_of(response)
+        self.end = time.monotonic() + seconds
+        self.cancel = cancel
+        self.done = threading.Event()
+        self.fired: str | None = None
+        self.thread = threading.Thread(target=self._watch, name="fetch-deadline", daemon=True)
+        self.thread.start()
+
+    def _watch(self) -> None:
+        while not self.done.is_set():
+            left = self.end - time.monotonic()
+            if self.cancel is not None and self.cancel.is_set():
+                self.fired = "stopped"
+            elif left <= 0:
+                self.fired = "deadline"
+            if self.fired:
+                if self.sock is not None:
+                    with contextlib.suppress(OSError):
+                        self.sock.shutdown(socket.SHUT_RDWR)
+                return
+            self.done.wait(min(max(left, 0.0), 0.1))
+
+    def close(self) -> None:
+        self.done.set()
+
+
 def _read_body(response: requests.Response, policy: FetchPolicy, started: float) -> bytes:
     """The decoded body in chunks, stopping past ``max_bytes`` or ``total_timeout_s``."""
     length = response.headers.get("Content-Length", "")
@@ -235,6 +349,55 @@ def new_session(policy: FetchPolicy) -> requests.Session:
     return session
 
 
+def origin_of(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        port = None
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
+def _get(
+    session: requests.Session,
+    url: str,
+    headers: dict[str, str],
+    policy: FetchPolicy,
+    allow_private: bool,
+) -> requests.Response:
+    """GET ``url``, following redirects by hand so that every hop is checked (``Refused``).
+
+    ``allow_private`` (a feed marked allowed) covers the feed's own origin only: a redirect
+    elsewhere (another internal port, the metadata service) is checked like any URL.
+    ``policy.allow_private`` allows everything.
+    """
+    seen = 0
+    feed_origin = origin_of(url)
+    while True:
+        allowed = policy.allow_private or (allow_private and origin_of(url) == feed_origin)
+        check_url(url, allowed)
+        response = session.get(
+            url,
+            headers=headers,
+            timeout=(policy.connect_timeout_s, policy.read_timeout_s),
+            stream=True,
+            allow_redirects=False,
+        )
+        try:
+            check_peer(response, allowed)
+        except Refused:
+            response.close()  # never read: a refused answer's body goes nowhere
+            raise
+        location = response.headers.get("Location")
+        if response.status_code not in REDIRECT_STATUS or not location:
+            return response
+        response.close()
+        seen += 1
+        if seen > policy.max_redirects:
+            raise requests.exceptions.TooManyRedirects(f"more than {policy.max_redirects} redirects")
+        url = urljoin(url, location)
+
+
 def fetch(
     url: str,
     state: FeedState | None = None,
@@ -243,13 +406,18 @@ def fetch(
     session: requests.Session | None = None,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.time,
+    allow_private: bool | None = None,
+    cancel: threading.Event | None = None,
 ) -> FetchResult:
     """One polite conditional GET with bounded retries. Never raises for network trouble.
 
     Retries 408/425/429/5xx, timeouts and connection errors, waiting
     ``backoff_delay`` (or a longer ``Retry-After``); other 4xx, an oversized
-    body or a bad URL fail at once.
+    body, a bad URL or a refused address fail at once. ``total_timeout_s``
+    bounds each attempt's body however slowly it arrives; ``cancel`` aborts
+    at once (a stopping run). Redirects are followed by hand, each hop checked.
     """
+    allow = policy.allow_private if allow_private is None else allow_private
     own_session = session is None
     session = session or new_session(policy)
     headers = conditional_headers(state if state is None or state.url == url else None)
@@ -258,30 +426,45 @@ def fetch(
     attempt = 0
     try:
         for attempt in range(1, policy.retries + 2):
+            if cancel is not None and cancel.is_set():
+                error = "stopped before the fetch completed"
+                break
             if throttle is not None:
                 throttle.wait(host_of(url))
             started = time.monotonic()
             retry_hint: float | None = None
+            watchdog: _Watchdog | None = None
             try:
-                with session.get(
-                    url,
-                    headers=headers,
-                    timeout=(policy.connect_timeout_s, policy.read_timeout_s),
-                    stream=True,
-                    allow_redirects=True,
-                ) as response:
+                with _get(session, url, headers, policy, allow) as response:
                     status = response.status_code
                     etag = response.headers.get("ETag")
                     last_modified = response.headers.get("Last-Modified")
                     if status == 304:
                         return FetchResult(url, status, None, etag, last_modified, clock(), None, True, attempt)
                     if status == 200:
-                        body = _read_body(response, policy, started)
+                        left = policy.total_timeout_s - (time.monotonic() - started)
+                        watchdog = _Watchdog(response, max(0.0, left), cancel)
+                        try:
+                            body = _read_body(response, policy, started)
+                        except (requests.exceptions.RequestException, OSError):
+                            if watchdog.fired is None:
+                                raise
+                        finally:
+                            watchdog.close()
+                        # A shut-down socket may read as a clean end of a body without a length:
+                        # whatever the read returned, a fired watchdog means the body is partial.
+                        if watchdog.fired == "deadline":
+                            raise requests.exceptions.Timeout(f"body not complete after {policy.total_timeout_s:g} s")
+                        if watchdog.fired == "stopped":
+                            raise requests.exceptions.ConnectionError("stopped")
                         return FetchResult(url, status, body, etag, last_modified, clock(), None, False, attempt)
                     error = f"HTTP {status}"
                     if status not in RETRYABLE_STATUS:
                         break
                     retry_hint = retry_after_s(response.headers.get("Retry-After"), clock())
+            except Refused as exc:
+                status, error = None, str(exc)
+                break
             except BodyTooLarge as exc:
                 error = str(exc)
                 break
@@ -297,9 +480,18 @@ def fetch(
                 break
             except (requests.exceptions.RequestException, OSError) as exc:
                 status, error = None, _describe(exc)
+                if watchdog is not None and watchdog.fired == "stopped":
+                    error = "stopped before the fetch completed"
+                    break
             if attempt <= policy.retries:
                 delay = backoff_delay(attempt, policy.backoff_s, policy.backoff_max_s)
-                sleep(min(policy.backoff_max_s, max(delay, retry_hint or 0.0)))
+                wait_s = min(policy.backoff_max_s, max(delay, retry_hint or 0.0))
+                if cancel is not None:
+                    if cancel.wait(wait_s):
+                        error = "stopped before the fetch completed"
+                        break
+                else:
+                    sleep(wait_s)
     finally:
         if own_session:
             session.close()
@@ -313,11 +505,17 @@ def normalise_feeds(feeds: Iterable[Mapping[str, Any]], default_interval_s: floa
         url = str(feed.get("url") or "").strip()
         if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
             raise ValueError(f"feed url must be http(s)://host/...: {url!r}")
-        interval = float(feed.get("interval_s") or feed.get("interval_seconds") or default_interval_s)
-        if interval <= 0:
+        given = feed.get("interval_s", feed.get("interval_seconds"))
+        interval = float(default_interval_s if given is None else given)
+        if not interval > 0:
             raise ValueError(f"feed interval must be positive: {url} {interval}")
         out[url] = interval  # a URL listed twice is polled once, with its last interval
     return sorted(out.items())
+
+
+def private_allowed(feeds: Iterable[Mapping[str, Any]]) -> frozenset[str]:
+    """The feed URLs marked ``allow_private: true`` (an intranet feed, a test server)."""
+    return frozenset(str(f.get("url") or "").strip() for f in feeds if f.get("allow_private") is True)
 
 
 class FeedPoller:
@@ -326,8 +524,10 @@ class FeedPoller:
     The FnApiRunner runs ``PollFeeds`` live but hands its output downstream only
     once the impulse stops, so a local ``crosswire run`` polls here instead and
     publishes what it reads to Pub/Sub (see ``pipeline.live.LocalFeedBridge``).
-    Same ``fetch``, ``FeedState`` and back-off as ``PollFeedFn``; feeds are
-    fetched concurrently so one slow feed does not hold up the others.
+    Same ``fetch``, ``FeedState`` and back-off as ``PollFeedFn``. Feeds are
+    fetched concurrently and each result is handed on as soon as it is in
+    (``start_due``), so one slow feed never holds up another; ``close()``
+    aborts fetches still running (their feeds are simply fetched next time).
     """
 
     def __init__(
@@ -336,37 +536,76 @@ class FeedPoller:
         policy: FetchPolicy = FetchPolicy(),
         clock: Callable[[], float] = time.time,
         workers: int = 8,
+        allowed: Iterable[str] = (),
     ) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
         self.feeds = list(feeds)
         self.policy, self.clock = policy, clock
+        self.allowed = frozenset(allowed)
         self.states: dict[str, FeedState] = {}
         self.throttle = HostThrottle(policy.min_host_interval_s)
+        self.cancel = threading.Event()
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
+        self._lock = threading.Lock()
+        self._inflight: dict[str, Future[FetchResult]] = {}
         self._pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(self.feeds))), thread_name_prefix="poll")
 
     def _session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)
         if session is None:
             session = self._local.session = new_session(self.policy)
-            self._sessions.append(session)
+            with self._lock:
+                self._sessions.append(session)
         return session
 
     def _poll_one(self, url: str) -> FetchResult:
         state = self.states.get(url) or FeedState(url)
-        result = fetch(url, state, self.policy, self.throttle, self._session())
-        self.states[url] = state.after(result)
+        allow = self.policy.allow_private or url in self.allowed
+        result = fetch(url, state, self.policy, self.throttle, self._session(), allow_private=allow, cancel=self.cancel)
+        if not self.cancel.is_set():
+            self.states[url] = state.after(result)
         return result
 
     def due(self, now: float | None = None) -> list[str]:
         now = self.clock() if now is None else now
-        return [url for url, interval in self.feeds if is_due(self.states.get(url), interval, now)]
+        with self._lock:
+            busy = set(self._inflight)
+        return [url for url, interval in self.feeds if url not in busy and is_due(self.states.get(url), interval, now)]
 
     def poll_due(self) -> list[FetchResult]:
         """Fetch every feed that is due, concurrently; results in feed order."""
         return list(self._pool.map(self._poll_one, self.due()))
+
+    def start_due(self, on_result: Callable[[FetchResult], None]) -> int:
+        """Start fetching every due feed not already being fetched; ``on_result`` gets each
+        result (on a pool thread) as soon as it is in. Returns how many were started."""
+        started = 0
+        for url in self.due():
+            with self._lock:
+                if url in self._inflight or self.cancel.is_set():
+                    continue
+                future = self._pool.submit(self._poll_one, url)
+                self._inflight[url] = future
+            started += 1
+
+            def done(fut: Future[FetchResult], url: str = url) -> None:
+                try:
+                    if not fut.cancelled() and fut.exception() is None:
+                        result = fut.result()
+                        if not (self.cancel.is_set() and result.error == "stopped before the fetch completed"):
+                            on_result(result)
+                finally:
+                    with self._lock:
+                        self._inflight.pop(url, None)
+
+            future.add_done_callback(done)
+        return started
+
+    def in_flight(self) -> int:
+        with self._lock:
+            return len(self._inflight)
 
     def seconds_to_next(self, now: float | None = None) -> float:
         """How long until the next feed is due (0 when one already is)."""
@@ -379,9 +618,16 @@ class FeedPoller:
             waits.append(state.last_fetch + poll_interval_s(interval, state.failures) - now)
         return max(0.0, min(waits))
 
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-        for session in self._sessions:
+    def close(self, wait_s: float = 5.0) -> None:
+        """Abort the fetches still running and wait (at most about ``wait_s``) for their threads."""
+        self.cancel.set()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + wait_s
+        while self.in_flight() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        with self._lock:
+            sessions = list(self._sessions)
+        for session in sessions:
             session.close()
 
 
@@ -401,8 +647,9 @@ class PollFeedFn(beam.DoFn):
     _throttles: dict[float, HostThrottle] = {}
     _throttles_lock = threading.Lock()
 
-    def __init__(self, policy: FetchPolicy) -> None:
+    def __init__(self, policy: FetchPolicy, allowed: Iterable[str] = ()) -> None:
         self.policy = policy
+        self.allowed = frozenset(allowed)
         self.fetched = Metrics.counter("crosswire", "feeds_fetched")
         self.not_modified = Metrics.counter("crosswire", "feeds_not_modified")
         self.failed = Metrics.counter("crosswire", "feed_fetch_errors")
@@ -427,7 +674,8 @@ class PollFeedFn(beam.DoFn):
         state: FeedState | None = feed_state.read()
         if not is_due(state, interval_s, time.time()):
             return
-        result = fetch(url, state or FeedState(url), self.policy, self.throttle, self.session)
+        allow = self.policy.allow_private or url in self.allowed
+        result = fetch(url, state or FeedState(url), self.policy, self.throttle, self.session, allow_private=allow)
         feed_state.write((state or FeedState(url)).after(result))
         if result.error is not None:
             self.failed.inc()
@@ -470,6 +718,8 @@ class PollFeeds(beam.PTransform):
         stop_timestamp: float | None = None,
     ) -> None:
         super().__init__()
+        feeds = list(feeds)
+        self.allowed = private_allowed(feeds)
         self.feeds = tuple(normalise_feeds(feeds, default_interval_s))
         if not self.feeds:
             raise ValueError("PollFeeds needs at least one feed")
@@ -486,6 +736,6 @@ class PollFeeds(beam.PTransform):
             pbegin
             | "Tick" >> PeriodicImpulse(start_timestamp=start, stop_timestamp=stop, fire_interval=self.tick_s)
             | "EveryFeed" >> beam.FlatMap(_Fanout(self.feeds)).with_output_types(tuple[str, float])
-            | "Poll" >> beam.ParDo(PollFeedFn(self.policy)).with_outputs(DEAD, main=FETCHED)
+            | "Poll" >> beam.ParDo(PollFeedFn(self.policy, self.allowed)).with_outputs(DEAD, main=FETCHED)
         )
         return {FETCHED: polled[FETCHED], DEAD: polled[DEAD]}

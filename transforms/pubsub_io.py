@@ -6,11 +6,11 @@ programs read them with ``crosswire subscribe`` (``pipeline/pubsub_cli.py``).
 Delivery is at least once at both ends: Pub/Sub redelivers unacknowledged
 messages, and a retried Beam bundle publishes its alerts again (the Python
 DirectRunner has no ``id_label`` on writes). Subscribers therefore de-duplicate,
-with ``dedupe_key``: the hash of the alert's canonical JSON. A redelivery or a
-re-publish of the same alert is the same content, hence one key; an update to an
-alert (same ``alert_id``, ``kind="update"``, more languages, links or evidence)
-is different content, hence printed. The payload carries no emission time, so
-identical alerts really are identical bytes.
+with ``version_key``: the ``alert_id`` and, for an update, the languages it
+reached. A redelivery, or the same alert raised again after a restart (perhaps
+with other links or evidence, once the first article has left the feed), has the
+same key and is dropped; an update that brings a new language is printed.
+``dedupe_key`` (the hash of the canonical JSON) remains for exact-content checks.
 """
 
 from __future__ import annotations
@@ -92,6 +92,19 @@ def dedupe_key(alert: Alert) -> str:
     independent of key order and whitespace of whoever published.
     """
     return hashlib.sha256(encode_alert(alert)).hexdigest()[:32]
+
+
+def version_key(alert: Alert) -> str:
+    """The key subscribers de-duplicate on: ``alert_id``, plus the languages for an update.
+
+    Exactly one alert per ``alert_id``: the content may differ between two publications
+    of it (links, evidence, headline after a restart), the alert does not.
+    """
+    kind = str(alert.get("kind") or "alert")
+    if kind == "alert":
+        return f"{alert.get('alert_id')}|alert"
+    languages = ",".join(sorted(str(lang) for lang in alert.get("languages") or ()))
+    return f"{alert.get('alert_id')}|{kind}|{languages}"
 
 
 def _party(value: Any) -> str:
@@ -218,8 +231,7 @@ class PublishAlerts(beam.PTransform):
     """Publish alert dicts to a Pub/Sub topic, one JSON message each.
 
     No ``id_label``: the Python DirectRunner rejects it on writes, so delivery is
-    at least once and subscribers de-duplicate on the content key
-    (``dedupe_key``: same alert_id and same content = one alert).
+    at least once and subscribers de-duplicate on ``version_key`` (the alert_id).
     Messages carry ``ATTRIBUTE_KEYS`` as attributes.
     """
 

@@ -18,7 +18,7 @@ RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <item><title>Mexico recalls its ambassador</title><link>https://example.org/1</link></item>
 </channel></rss>"""
 LAST_MODIFIED = "Mon, 05 Oct 2026 10:00:00 GMT"
-FAST = FetchPolicy(backoff_s=0.01, backoff_max_s=0.05, read_timeout_s=2, connect_timeout_s=2)
+FAST = FetchPolicy(backoff_s=0.01, backoff_max_s=0.05, read_timeout_s=2, connect_timeout_s=2, allow_private=True)
 
 
 @pytest.fixture
@@ -90,14 +90,14 @@ def test_429_honours_retry_after(feed_server: FeedServer) -> None:
         "/busy", lambda s, n: Reply(429, headers={"Retry-After": "1"}) if n == 0 else Reply(200, RSS)
     )
     sleeps = Sleeps()
-    policy = FetchPolicy(backoff_s=0.01, backoff_max_s=5)
+    policy = FetchPolicy(backoff_s=0.01, backoff_max_s=5, allow_private=True)
     assert fetch(url, policy=policy, sleep=sleeps).ok
     assert sleeps == [1.0]
 
 
 def test_read_timeout_is_an_error(feed_server: FeedServer) -> None:
     url = feed_server.static("/slow", Reply(200, RSS, delay_s=1.5))
-    policy = FetchPolicy(read_timeout_s=0.3, retries=0)
+    policy = FetchPolicy(read_timeout_s=0.3, retries=0, allow_private=True)
     started = time.monotonic()
     got = fetch(url, policy=policy)
     assert time.monotonic() - started < 1.2
@@ -106,7 +106,7 @@ def test_read_timeout_is_an_error(feed_server: FeedServer) -> None:
 
 def test_dripping_body_hits_total_timeout(feed_server: FeedServer) -> None:
     url = feed_server.static("/drip", Reply(200, RSS * 40, drip_s=0.1))
-    got = fetch(url, policy=FetchPolicy(total_timeout_s=0.4, retries=0, chunk_bytes=512))
+    got = fetch(url, policy=FetchPolicy(total_timeout_s=0.4, retries=0, chunk_bytes=512, allow_private=True))
     assert got.error is not None and "timeout" in got.error
 
 
@@ -114,7 +114,7 @@ def test_dripping_body_hits_total_timeout(feed_server: FeedServer) -> None:
 def test_oversized_body_is_an_error(feed_server: FeedServer, chunked: bool) -> None:
     body = b"x" * 300_000
     url = feed_server.static("/big", Reply(200, body, drip_s=0.001 if chunked else 0.0))
-    got = fetch(url, policy=FetchPolicy(max_bytes=100_000, retries=2))
+    got = fetch(url, policy=FetchPolicy(max_bytes=100_000, retries=2, allow_private=True))
     assert got.error == "body over 100000 bytes" + ("" if chunked else " (Content-Length 300000)")
     assert got.body is None and got.attempts == 1
 
@@ -129,7 +129,7 @@ def test_gzip_is_decoded(feed_server: FeedServer) -> None:
 def test_gzip_bomb_is_capped(feed_server: FeedServer) -> None:
     bomb = gzip.compress(b"\0" * 5_000_000)
     url = feed_server.static("/bomb", Reply(200, bomb, {"Content-Encoding": "gzip"}))
-    got = fetch(url, policy=FetchPolicy(max_bytes=1_000_000))
+    got = fetch(url, policy=FetchPolicy(max_bytes=1_000_000, allow_private=True))
     assert got.error == "body over 1000000 bytes"
 
 
@@ -183,7 +183,7 @@ def test_poll_feeds_pipeline(feed_server: FeedServer) -> None:
         {"url": slow_url, "interval_s": 3600},
         {"url": dead_url, "interval_s": 1},
     ]
-    policy = FetchPolicy(retries=0, min_host_interval_s=0.0, connect_timeout_s=1, read_timeout_s=2)
+    policy = FetchPolicy(retries=0, min_host_interval_s=0.0, connect_timeout_s=1, read_timeout_s=2, allow_private=True)
     now = time.time()
 
     def check_fetched(items: list[tuple[str, bytes, float]]) -> None:

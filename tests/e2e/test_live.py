@@ -80,7 +80,8 @@ def run_live(feed_server: FeedServer, config, out: Path, topic: str | None) -> s
     assert options.get_all_options()["runner"] == "FnApiRunner"
     now = time.time()
     with beam.Pipeline(options=options) as p:
-        build_live(p, config, options, feeds=[{"url": url, "interval_s": 1}], tick_s=0.5, stop_timestamp=now + 3)
+        feeds = [{"url": url, "interval_s": 1, "allow_private": True}]  # a local test server
+        build_live(p, config, options, feeds=feeds, tick_s=0.5, stop_timestamp=now + 3)
     return url
 
 
@@ -112,7 +113,7 @@ def test_feed_poller_fetches_what_is_due(feed_server: FeedServer) -> None:
         lambda seen, n: Reply(304) if seen.headers.get("if-none-match") else Reply(200, FEED, {"ETag": '"e"'}),
     )
     bad = feed_server.static("/bad.xml", Reply(500, b"oops"))
-    policy = FetchPolicy(retries=0, min_host_interval_s=0)
+    policy = FetchPolicy(retries=0, min_host_interval_s=0, allow_private=True)
     poller = FeedPoller([(ok, 60.0), (bad, 60.0)], policy)
     try:
         first = {r.url: articles_from_fetch(r) for r in poller.poll_due()}
@@ -142,8 +143,7 @@ def bad_feeds(server: FeedServer) -> dict[str, str]:
 
 POLICY = FetchPolicy(
     connect_timeout_s=1.0, read_timeout_s=0.3, total_timeout_s=2.0, max_bytes=100_000,
-    retries=1, backoff_s=0.05, min_host_interval_s=0.0,
-)  # fmt: skip
+    retries=1, backoff_s=0.05, min_host_interval_s=0.0, allow_private=True)  # fmt: skip
 
 
 def changing_feed(seen: Seen, count: int) -> Reply:

@@ -56,7 +56,8 @@ def test_crosswire_run_publishes_live_and_stops_on_sigint(
     broken = feed_server.static("/broken.xml", Reply(500, b"oops"))
     feeds = tmp_path / "feeds.yaml"
     feeds.write_text(
-        f"feeds:\n  - {{url: '{url}', interval_seconds: 1}}\n  - {{url: '{broken}', interval_seconds: 1}}\n"
+        f"feeds:\n  - {{url: '{url}', interval_seconds: 1, allow_private: true}}\n"
+        f"  - {{url: '{broken}', interval_seconds: 1, allow_private: true}}\n"
     )
     assert topics_main(["init", "--project", pubsub_project]) == 0
     topic = f"projects/{pubsub_project}/topics/crosswire-alerts"

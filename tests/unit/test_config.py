@@ -24,7 +24,7 @@ def test_tracked_list_and_window(tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("track: Peru\n", "'track' must be"),
+        ("track: Peru\n", "track: "),
         ("track: all\nrenotify_after_days: -1\n", "renotify_after_days"),
         ("track: [PER\n", "not valid YAML"),
     ],
