@@ -9,7 +9,7 @@ setup(
     version="0.1.0",
     description="Streaming multilingual news monitoring: stories and diplomatic-action alerts",
     python_requires=">=3.11,<3.13",
-    packages=["pipeline", "transforms"],
+    packages=["pipeline", "transforms", "transforms.entities", "transforms.entities.lang"],
     install_requires=[
         f"apache-beam[gcp]=={BEAM_VERSION}",
         "feedparser>=6.0.11,<7",
@@ -18,6 +18,7 @@ setup(
         "spacy>=3.8,<3.9",
         "google-cloud-pubsub>=2.23,<3",
         "pycountry>=24.6,<27",
+        "babel>=2.14,<3",
         "pyyaml>=6.0,<7",
         "requests>=2.31,<3",
     ],
