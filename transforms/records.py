@@ -32,6 +32,9 @@ class Entity:
     country: str | None = None
     role: str | None = None  # watchlist role: head_of_state, head_of_government, foreign_minister...
     via: str | None = None  # how it matched: name, demonym, capital, watchlist, ...
+    # How much the evidence supports the mention as an entity: 1.0, or WEAK_WEIGHT for a
+    # capitalised run that nothing supports (no title, given name, watchlist, repetition).
+    weight: float = 1.0
 
 
 @dataclass(frozen=True)

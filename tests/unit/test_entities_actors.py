@@ -72,3 +72,9 @@ def test_surname_resolves_with_full_name_or_title(text):
 def test_given_name_alone_is_not_the_person():
     found = ents("Thomas Müller scored. Later Thomas left the room.", "en")
     assert [e.id for e in found if e.text == "Thomas"] in ([], ["name:thomas"])
+
+
+def test_unsupported_run_is_a_light_name_and_a_titled_one_a_person():
+    found = {e.text: e for e in ents("The Rose Parade drew crowds, said Governor Gavin Newsom on Monday.", "en")}
+    assert found["Rose Parade"].kind == "name" and found["Rose Parade"].weight < 1.0
+    assert found["Gavin Newsom"].kind == "person" and found["Gavin Newsom"].weight == 1.0

@@ -53,9 +53,9 @@ LOWERCASE_DEMONYM_LANGS = frozenset({"es", "pt", "fr", "it", "de", "ca", "ro", "
 # Languages whose country names take a genitive -s (Mexikos, Kolumbiens).
 GENITIVE_S_LANGS = frozenset({"de", "sv", "da", "nb", "no"})
 MAX_PERSON_TOKENS = 4
-# Kind of a capitalised run that nothing supports as a name (no title, given name,
-# watchlist or repetition): kept, so stories may count it a little, but never a person.
-WEAK = "weak"
+# Weight of a capitalised run that nothing supports as a name (no title, given name,
+# watchlist or repetition): kept as a ``name``, never a person, so stories can count it little.
+WEAK_WEIGHT = 0.25
 
 _FOLD_EXTRA = str.maketrans(
     {
@@ -697,7 +697,7 @@ class EntityExtractor:
                     full_by_last.setdefault(key.rsplit(" ", 1)[-1], "person:" + key)
                     out.append(Entity("person:" + key, "person", text[s:end], s, end, None, None, "span"))
                 else:  # a capitalised run nothing else supports: counts little
-                    out.append(Entity("name:" + key, WEAK, text[s:end], s, end, None, None, "span"))
+                    out.append(Entity("name:" + key, "name", text[s:end], s, end, None, None, "span", WEAK_WEIGHT))
             else:
                 out.append(Entity("name:" + key, "name", text[s:end], s, end, None, None, "span"))
         watch = {ent.id: ent for ent in found if ent.via == "watchlist"}
@@ -706,13 +706,13 @@ class EntityExtractor:
             w = watch.get(pid)
             return dataclasses.replace(
                 ent, id=pid, kind="person", country=w.country if w else None, role=w.role if w else None,
-                via="watchlist" if w else "surname",
+                via="watchlist" if w else "surname", weight=1.0,
             )  # fmt: skip
 
         # "Fernández Quiroga" after "Lucía Fernández Quiroga": a partial name is the full one.
         keys = sorted({ent.id for ent in [*found, *out] if ent.kind == "person"}, key=len, reverse=True)
         for k, ent in enumerate(out):
-            if ent.kind in ("person", WEAK):
+            if ent.kind == "person" or ent.weight < 1.0:
                 longer = next((pid for pid in keys if pid.endswith(" " + ent.id.split(":", 1)[1])), None)
                 if longer:
                     out[k] = as_person(ent, longer)
@@ -732,7 +732,7 @@ class EntityExtractor:
                 and len(key) > 1
                 and not (a > 0 and units[a - 1][0] in particles)  # "Ministerio de Economía"
             ):
-                out.append(single if seen[key] > 1 else dataclasses.replace(single, kind=WEAK))
+                out.append(single if seen[key] > 1 else dataclasses.replace(single, weight=WEAK_WEIGHT))
         return out
 
     @staticmethod
