@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from transforms.entities import EntityExtractor, country_name, fold, load_gazett
 from transforms.records import Entity
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("CROSSWIRE_SHARED", ROOT.parent / "shared"))  # a worktree may sit elsewhere
 
 
 @pytest.fixture(scope="session")

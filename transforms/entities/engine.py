@@ -638,6 +638,11 @@ class EntityExtractor:
         runs: list[tuple[int, int, bool]] = []  # (first unit, end unit, sentence-initial)
         n = len(units)
         skip = _headline_case_mask(units)
+        # Words this article also writes in lower case are common words, not name words
+        # (not for languages that capitalise every noun: there the case says nothing).
+        lower = (
+            frozenset() if m.noun_suffixes else frozenset(u[0] for u in units if u[3][:1].islower() and len(u[0]) > 2)
+        )
         i = 0
         while i < n:
             if covered[i] or skip[i] or not self._capitalised(units[i], stop, m):
@@ -658,6 +663,8 @@ class EntityExtractor:
                 j += 1
             while j > i and (units[j - 1][0] in particles or units[j - 1][0] == "-"):
                 j -= 1
+            if j - i > 1 and units[i][0] in lower:  # "Dodatkowo Carrefour": a common word first
+                i += 1
             runs.append((i, j, self._sentence_start(units, i)))
             i = max(j, i + 1)
 
@@ -687,17 +694,15 @@ class EntityExtractor:
             s, end = units[a][1], units[b - 1][2]
             key = key_of(a, b)
             if self._is_person(m, units[a:b], length):
-                supported = (
-                    units[a][0] in m.given_names
-                    or titled(a)
-                    or seen[key] > 1
-                    or seen.get(key.rsplit(" ", 1)[-1], 0) > 0
-                )
+                # A person needs a given name, a title before it, or its surname used alone
+                # elsewhere ("... Newsom said"); a run that only repeats is a name.
+                supported = units[a][0] in m.given_names or titled(a) or seen.get(key.rsplit(" ", 1)[-1], 0) > 0
                 if supported:
                     full_by_last.setdefault(key.rsplit(" ", 1)[-1], "person:" + key)
                     out.append(Entity("person:" + key, "person", text[s:end], s, end, None, None, "span"))
                 else:  # a capitalised run nothing else supports: counts little
-                    out.append(Entity("name:" + key, "name", text[s:end], s, end, None, None, "span", WEAK_WEIGHT))
+                    weight = 1.0 if seen[key] > 1 else WEAK_WEIGHT
+                    out.append(Entity("name:" + key, "name", text[s:end], s, end, None, None, "span", weight))
             else:
                 out.append(Entity("name:" + key, "name", text[s:end], s, end, None, None, "span"))
         watch = {ent.id: ent for ent in found if ent.via == "watchlist"}

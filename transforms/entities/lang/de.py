@@ -136,4 +136,6 @@ BOILERPLATE = (
     r"Mehr zum Thema|Zur Startseite|Anzeige)\b:?",
     r"\b(?:Foto|Bild|Quelle|Fotos)\s*:(?:\s*/?\s*[A-ZÄÖÜ][\w.\-]*)*",
     r"\((?:dpa|AFP|AP|Reuters|KNA|epd|APA|sda|red)(?:/[\w]+)*\)",
+    r"\bPOL-[A-ZÄÖÜ][\w-]*:?(?:\s*\([A-Z]{1,4}\))?",  # police press releases: "POL-Pforzheim: (PF)"
+    r"\b(?:Teilen|Weiterleiten|Tweeten|Twittern|Drucken|Mailen)(?:\s+(?:Teilen|Weiterleiten|Tweeten|Twittern|Drucken|Mailen))+\b",
 )
