@@ -9,8 +9,8 @@ With ``--replay DIR`` (a ``crosswire replay`` output, e.g. of the SemEval origin
 stay outside the repo) it prints instead, per language, the share of articles with at least
 one country entity, and how often the article's obvious country is among its entities. The
 obvious country is found without the extractor: the state whose CLDR name stem (the folded
-name in the article's language, its last two letters cut when longer than five) occurs at
-least twice in the folded text, most often. A proxy, the same for every version measured.
+name in the article's language; in languages that inflect names, its last letters cut) occurs
+at least twice in the folded text, at a word start, most often. A proxy, the same for every version measured.
 """
 
 from __future__ import annotations
@@ -42,6 +42,9 @@ def _median_seconds(fn, runs: int) -> float:
     return statistics.median(times)
 
 
+_INFLECTING = frozenset({"pl", "ru", "uk", "cs", "tr", "ar"})
+
+
 def _stems(lang: str) -> dict[str, str]:
     """Folded CLDR name stems in ``lang`` -> alpha-3 (one-word names only)."""
     import pycountry
@@ -60,7 +63,9 @@ def _stems(lang: str) -> dict[str, str]:
             continue
         key = fold(name)
         key = key[2:] if lang == "ar" and key.startswith("ال") else key
-        out[key[:-2] if len(key) > 5 else key] = country.alpha_3
+        if lang in _INFLECTING:  # cut the ending the cases change (Polska -> polsk)
+            key = key[:-2] if len(key) > 6 else key[:-1] if len(key) > 4 else key
+        out[key] = country.alpha_3
     return out
 
 

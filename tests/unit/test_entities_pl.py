@@ -32,3 +32,10 @@ def test_title_supports_a_person_and_an_unsupported_run_is_weak():
     found = {e.text: e for e in ents("Prezydent Andrzej Duda spotkał się z nim. Fundacja Carrefour pomaga.", "pl")}
     assert found["Andrzej Duda"].kind == "person"
     assert all(e.kind != "person" for e in found.values() if "Carrefour" in e.text)
+
+
+def test_declined_forms_of_one_name_share_one_id():
+    text = "Premier Donald Tusk przyjechał. Rozmowa z Donaldem Tuskiem. Ministra Jadwiga Emilewicz i Jadwigą Emilewicz."
+    found = [e for e in ents(text, "pl") if e.kind == "person"]
+    assert {e.id for e in found} == {"person:donald tusk", "person:jadwiga emilewicz"}
+    assert all(e.country == "POL" for e in found if e.id == "person:donald tusk")

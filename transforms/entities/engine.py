@@ -380,6 +380,7 @@ class EntityExtractor:
             add(surface, target)
             inflectable.append((surface, target))
 
+        lr = rules(lang)
         # Blockers first: phrases that are not entities but contain one ("New Mexico").
         for surface in g.get("blockers") or []:
             add(str(surface), _Target("", "block", None, "block", "cap"))
@@ -390,7 +391,9 @@ class EntityExtractor:
             alone = dataclasses.replace(target, alone=True)
             for surface in [person["name"], *(person.get("aliases") or [])]:
                 one_word = len(key_of(str(surface))) == 1 and str(surface) != person["name"]
-                add(str(surface), alone if one_word and not _is_acronym(str(surface)) else target)
+                # Case forms where names decline ("Donalda Tuska", "z Donaldem Tuskiem").
+                forms = [" ".join(f) for f in morph.name_forms(str(surface), lr, fold)] if lr.name_endings else []
+                add(str(surface), alone if one_word and not _is_acronym(str(surface)) else target, forms)
         # Curated names take precedence over generated ones (first candidate wins).
         for code, names in (g.get("extra_names") or {}).items():
             for surface in names:
@@ -408,7 +411,6 @@ class EntityExtractor:
             lang_aliases = (org.get("lang_aliases") or {}).get(lang) or []
             for surface in [org.get("name", org_id), *(org.get("aliases") or []), *lang_aliases]:
                 add(str(surface), _Target(org_id, "org", None, "name", _case_rule(str(surface), "cap")))
-        lr = rules(lang)
         for code, names in lr.names.items():
             for surface in names:
                 country(surface, code, "name")
@@ -418,8 +420,8 @@ class EntityExtractor:
         for code, adjectives in lr.adjectives.items():
             for word in adjectives:
                 target = _Target(code, "country", code, "demonym", "any")
-                forms = morph.adjective_forms(word, lr, fold) | morph.derived_demonyms(word, lr, fold)
-                add(word, target, forms - {fold(word)})
+                adjective_forms = morph.adjective_forms(word, lr, fold) | morph.derived_demonyms(word, lr, fold)
+                add(word, target, adjective_forms - {fold(word)})
         for pkey, place in (g.get("places") or {}).items():
             target = _Target("name:" + name_key(str(pkey)), "name", place.get("country"), "place", "cap")
             for surface in place.get("names") or [pkey]:
@@ -721,6 +723,8 @@ class EntityExtractor:
                 longer = next((pid for pid in keys if pid.endswith(" " + ent.id.split(":", 1)[1])), None)
                 if longer:
                     out[k] = as_person(ent, longer)
+        if m.rules.name_endings:
+            out = _unify_declined(out)
         for a, b, initial in pending:
             s, end = units[a][1], units[b - 1][2]
             key = key_of(a, b)
@@ -800,6 +804,38 @@ _SENTENCE_END = frozenset({".", "!", "?", "…", ":", ";", '"', "“", "”", "�
 
 # Entities that name a city: inside a treaty's name they are not the state.
 _CITY_VIAS = frozenset({"capital", "seat", "place"})
+
+
+def _stem_key(entity_id: str) -> tuple[str, ...]:
+    words = entity_id.split(":", 1)[1].split()
+    return tuple(w[: max(3, len(w) - 2)] for w in words)
+
+
+def _unify_declined(out: list[Entity]) -> list[Entity]:
+    """One id for the case forms of one name in an article ("Andrzej Duda", "Andrzeja Dudy").
+
+    For languages whose names decline: multi-word names whose words agree but for their
+    last two letters are one name; its most frequent form (then the first) is the id.
+    """
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for k, ent in enumerate(out):
+        if ent.kind in ("person", "name") and " " in ent.id and not ent.country:
+            groups.setdefault(_stem_key(ent.id), []).append(k)
+    for members in groups.values():
+        forms = [out[k] for k in members]
+        if len({e.id for e in forms}) < 2:
+            continue
+        counts: dict[str, int] = {}
+        for e in forms:
+            counts[e.id] = counts.get(e.id, 0) + 1
+        best = max(forms, key=lambda e: counts[e.id])
+        person = any(e.kind == "person" for e in forms)
+        for k in members:
+            out[k] = dataclasses.replace(
+                out[k], id=best.id.replace("name:", "person:", 1) if person else best.id,
+                kind="person" if person else out[k].kind, weight=1.0,
+            )  # fmt: skip
+    return out
 
 
 def _compound(m: _LangMatcher, unit: tuple[str, int, int, str], text: str) -> Entity | None:

@@ -58,16 +58,18 @@ def derived_demonyms(name: str, rules: LangRules, fold: Fold) -> set[str]:
     drop, add = rules.derived_demonyms
     out: set[str] = set()
     if add and len(name.split()) == 1:
-        stem = fold(name)
-        if rules.article and stem.startswith(fold(rules.article)):
-            stem = stem[len(fold(rules.article)) :]
-        for ending in drop:
-            e = fold(ending)
-            if stem.endswith(e) and len(stem) > len(e) + 1:
-                stem = stem[: -len(e)]
-                break
-        if len(stem) >= 3:
-            out |= {stem + fold(s) for s in add}
+        stems = {fold(name)}
+        art = fold(rules.article)
+        if art and fold(name).startswith(art):  # folded ألمانيا also starts with ال: keep both
+            stems.add(fold(name)[len(art) :])
+        for stem in stems:
+            for ending in drop:
+                e = fold(ending)
+                if stem.endswith(e) and len(stem) > len(e) + 1:
+                    stem = stem[: -len(e)]
+                    break
+            if len(stem) >= 3:
+                out |= {stem + fold(s) for s in add}
     for suffix in rules.demonym_suffixes:  # Turkish: İranlı, Suriyeliler
         if len(name.split()) == 1:
             out.add(fold(name) + fold(suffix))
@@ -90,10 +92,9 @@ def with_proclitics(first: str, rules: LangRules, fold: Fold, article_optional: 
     for base in bases:
         for clitic in rules.proclitics:
             c = fold(clitic)
+            out.add(c + base)
             if art and base.startswith(art) and c.endswith("ل"):
                 out.add(c + base[1:])  # ل + ال -> لل
-            else:
-                out.add(c + base)
     return out
 
 
