@@ -78,3 +78,18 @@ def test_unsupported_run_is_a_light_name_and_a_titled_one_a_person():
     found = {e.text: e for e in ents("The Rose Parade drew crowds, said Governor Gavin Newsom on Monday.", "en")}
     assert found["Rose Parade"].kind == "name" and found["Rose Parade"].weight < 1.0
     assert found["Gavin Newsom"].kind == "person" and found["Gavin Newsom"].weight == 1.0
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "group"),
+    [
+        ("en", "The US sanctioned the Houthis.", "org:HOUTHIS"),
+        ("de", "Die Huthi-Rebellen feuerten.", "org:HOUTHIS"),
+        ("ar", "قال حزب الله في بيان", "org:HEZBOLLAH"),
+        ("en", "Talks with the Taliban government resumed.", "org:TALIBAN"),
+        ("es", "El Estado Islámico reivindicó el ataque.", "org:ISIS"),
+    ],
+)
+def test_named_non_state_groups_are_orgs_not_states(lang, text, group):
+    found = [e for e in ents(text, lang) if e.id == group]
+    assert found and found[0].kind == "org" and found[0].country is None
