@@ -26,3 +26,9 @@ def test_single_name_after_a_title_is_a_person():
 def test_capitalised_nouns_are_not_people():
     text = "Die Staatsanwaltschaft sagte, 80 Prozent der Stimmen seien gezählt. Seite 2 nächste Seite"
     assert not [e for e in ents(text, "de") if e.kind in ("person", "name")]
+
+
+def test_genitive_article_does_not_join_a_name_but_von_der_does():
+    found = {e.id: e for e in ents("Die Krise der CDU wächst, sagte Ursula von der Leyen.", "de")}
+    assert "person:ursula von der leyen" in found
+    assert not [i for i in found if "krise" in i]

@@ -34,3 +34,9 @@ def test_page_furniture_is_not_a_name():
     text = "Son güncelleme: 12.01.2020 14:35 Kaynak: AA Ankara'da toplantı yapıldı."
     assert not [e for e in ents(text, "tr") if e.kind in ("person", "name")]
     assert "TUR" in ids(text, "tr")
+
+
+def test_possessive_titles_and_agency_datelines():
+    text = "İSTANBUL (DHA) - Cumhurbaşkanı Yardımcısı Fuat Oktay bugün açıklama yaptı."
+    found = [e for e in ents(text, "tr") if e.kind == "person"]
+    assert [e.id for e in found] == ["person:fuat oktay"]

@@ -656,6 +656,7 @@ class EntityExtractor:
                 name_word = self._capitalised(units[j], stop, m) and units[j][1] - units[j - 1][2] <= 1
                 particle = (
                     units[j][0] in particles
+                    and not (units[j][0] in m.rules.linked_particles and units[j - 1][0] not in particles)
                     and nxt is not None
                     and (self._capitalised(nxt, stop, m) or nxt[0] == "-" or nxt[0] in particles)
                 )  # "da Silva", "van den Berg", "al-Burhan"
@@ -858,7 +859,7 @@ def _is_title(m: _LangMatcher, key: str) -> bool:
     """A title or role word ("President", "Außenminister", "prezydent")."""
     if key in m.titles:
         return True
-    return any(key.removesuffix("s").endswith(suf) and len(key) > len(suf) + 1 for suf in m.title_suffixes)
+    return any(key.endswith(suf) or key.removesuffix("s").endswith(suf) for suf in m.title_suffixes)
 
 
 def _gate_surnames(

@@ -47,6 +47,9 @@ class LangRules:
     titles: frozenset[str] = frozenset()
     # Endings of title words written as one compound (German "Außenminister").
     title_suffixes: tuple[str, ...] = ()
+    # Particles that join a name only after another particle: German "von der Leyen", but
+    # "Krise der CDU" is a noun and a genitive, not a name.
+    linked_particles: frozenset[str] = frozenset()
     # Capitalised words that are never part of a name (page furniture, months, ...).
     nonname: frozenset[str] = frozenset()
     # Boilerplate: regular expressions (case-sensitive) masked before extraction.
@@ -64,7 +67,7 @@ def rules(lang: str) -> LangRules:
         return LangRules(code=lang)
     module = importlib.import_module(f"{__name__}.{lang}")
     values = {name: getattr(module, name.upper()) for name in _FIELDS if hasattr(module, name.upper())}
-    for key in ("titles", "nonname"):
+    for key in ("titles", "nonname", "linked_particles"):
         if key in values:
             values[key] = frozenset(values[key])
     return LangRules(code=lang, **values)

@@ -1,6 +1,7 @@
 """German: compounds on country names, title words, page furniture."""
 
 COMPOUNDS = True
+LINKED_PARTICLES = ("der", "den", "dem", "des")
 TITLES = (
     "Herr",
     "Frau",

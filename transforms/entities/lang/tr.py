@@ -43,6 +43,8 @@ TITLES = (
     "Şarkıcı",
     "Başkanvekili",
 )
+# Possessive title compounds: "Dışişleri Bakanı", "Cumhurbaşkanı Yardımcısı", "Kurul Üyesi".
+TITLE_SUFFIXES = ("bakanı", "başkanı", "yardımcısı", "üyesi", "müdürü", "sözcüsü", "valisi", "başkanvekili")
 NONNAME = (
     "Son",
     "Güncelleme",
@@ -102,4 +104,5 @@ BOILERPLATE = (
     r"\bKaynak\s*:\s*[\wİĞŞÇÖÜ.]+",
     r"\b(?:Haberin devamı|İlgili [hH]aberler|Abone [oO]l|Paylaş)\b",
     r"\b(?:Fotoğraf|Foto)\s*:(?:\s*/?\s*[A-ZİĞŞÇÖÜ][\w.\-]*)*",
+    r"\((?:DHA|İHA|AA|ANKA)\)|\b(?:DHA|İHA|ANKA)\b",  # news agencies in datelines
 )
