@@ -677,8 +677,13 @@ class EntityExtractor:
             if ent.kind == "person":
                 full_by_last.setdefault(ent.id.rsplit(" ", 1)[-1], ent.id)
 
+        keys_of: dict[tuple[int, int], str] = {}
+
         def key_of(a: int, b: int) -> str:
-            return name_key(text[units[a][1] : units[b - 1][2]])
+            key = keys_of.get((a, b))
+            if key is None:
+                key = keys_of[(a, b)] = name_key(text[units[a][1] : units[b - 1][2]])
+            return key
 
         def titled(a: int) -> bool:
             return a > 0 and _is_title(m, units[a - 1][0])
@@ -859,7 +864,8 @@ def _is_title(m: _LangMatcher, key: str) -> bool:
     """A title or role word ("President", "Außenminister", "prezydent")."""
     if key in m.titles:
         return True
-    return any(key.endswith(suf) or key.removesuffix("s").endswith(suf) for suf in m.title_suffixes)
+    suffixes = m.title_suffixes
+    return bool(suffixes) and (key.endswith(suffixes) or key.removesuffix("s").endswith(suffixes))
 
 
 def _gate_surnames(
