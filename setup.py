@@ -1,6 +1,6 @@
 """Crosswire: a streaming news-monitoring pipeline for diplomatic actions."""
 
-from setuptools import setup
+from setuptools import find_packages, setup
 
 BEAM_VERSION = "2.77.0"  # must equal the Dockerfile's apache/beam_python3.11_sdk tag
 
@@ -11,7 +11,7 @@ setup(
     python_requires=">=3.11,<3.13",
     # configs/ ships inside the package as pipeline/configs, so an installed crosswire finds it
     # from any working directory (pipeline.config.default_config_dir).
-    packages=["pipeline", "transforms", "pipeline.configs"],
+    packages=[*find_packages(include=["pipeline", "pipeline.*", "transforms", "transforms.*"]), "pipeline.configs"],
     package_dir={"pipeline.configs": "configs"},
     package_data={"pipeline.configs": ["*.yaml"], "pipeline": ["templates/*"]},
     install_requires=[
@@ -22,6 +22,7 @@ setup(
         "spacy>=3.8,<3.9",
         "google-cloud-pubsub>=2.23,<3",
         "pycountry>=24.6,<27",
+        "babel>=2.14,<3",
         "pyyaml>=6.0,<7",
         "requests>=2.31,<3",
         "rich>=13,<16",

@@ -852,7 +852,7 @@ def _mentions(entities: Sequence[Entity]) -> list[_Mention]:
         elif e.kind == "country":
             out.append(_Mention(e.id.upper(), e.start, e.end, True, e.text))
         elif e.kind == "org" and e.id:
-            out.append(_Mention(e.id.upper(), e.start, e.end, False, e.text))
+            out.append(_Mention(e.id, e.start, e.end, False, e.text))  # "org:EU": never upper-cased
     return out
 
 

@@ -17,7 +17,8 @@ class Entity:
     """One entity mention with a language-independent id.
 
     ``id`` is canonical across languages: an ISO 3166 alpha-3 code for a country
-    (``MEX``), an organisation id (``UNO``, ``EU``), ``person:<key>`` for a person
+    (``MEX``), an organisation or non-state group id (``org:UNO``, ``org:EU``,
+    ``org:HOUTHIS``: never mistaken for a country code), ``person:<key>`` for a person
     (case-folded, accents stripped), ``name:<key>`` for another proper name.
     ``start``/``end`` are character offsets into ``article_text(article)``.
     ``country`` is the state the mention stands for, when known: the country itself,
@@ -32,6 +33,9 @@ class Entity:
     country: str | None = None
     role: str | None = None  # watchlist role: head_of_state, head_of_government, foreign_minister...
     via: str | None = None  # how it matched: name, demonym, capital, watchlist, ...
+    # How much the evidence supports the mention: 1.0, or less (entities.WEAK_WEIGHT) for a
+    # capitalised run nothing supports (no title, given name, watchlist, repetition).
+    weight: float = 1.0
 
 
 @dataclass(frozen=True)

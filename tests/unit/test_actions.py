@@ -255,9 +255,9 @@ def test_person_resolves_to_their_state(detector: ActionDetector) -> None:
 
 def test_organisation_may_be_a_target_but_not_an_actor(detector: ActionDetector) -> None:
     text = "Mali expelled the UN envoy."
-    un = Entity("UNO", "org", "UN", 17, 19, None, None, "name")
+    un = Entity("org:UNO", "org", "UN", 17, 19, None, None, "name")
     found = detector.detect(text, "en", [*entities_for(text), un], PUBLISHED)
-    assert {(a.type, a.actor, a.target) for a in found} == {("expel_diplomat", "MLI", "UNO")}
+    assert {(a.type, a.actor, a.target) for a in found} == {("expel_diplomat", "MLI", "org:UNO")}
 
 
 # --------------------------------------------------------------------------- mutual steps

@@ -34,7 +34,7 @@ def config():
 
 
 def ent(eid: str, start: int = 1000) -> Entity:
-    kind = eid.split(":", 1)[0] if ":" in eid else ("org" if eid in ("UNO", "EU", "UNHCR") else "country")
+    kind = eid.split(":", 1)[0] if ":" in eid else "country"
     return Entity(eid, kind, eid, start, start + 3)
 
 

@@ -38,6 +38,8 @@ import spacy
 import yaml
 from apache_beam.metrics import Metrics
 
+from transforms.entities import boilerplate, morph
+from transforms.entities.lang import LangRules, rules
 from transforms.records import Article, Entity, article_text
 
 log = logging.getLogger(__name__)
@@ -51,12 +53,15 @@ LOWERCASE_DEMONYM_LANGS = frozenset({"es", "pt", "fr", "it", "de", "ca", "ro", "
 # Languages whose country names take a genitive -s (Mexikos, Kolumbiens).
 GENITIVE_S_LANGS = frozenset({"de", "sv", "da", "nb", "no"})
 MAX_PERSON_TOKENS = 4
+# Weight of a capitalised run that nothing supports as a name (no title, given name,
+# watchlist or repetition): kept as a ``name``, never a person, so stories can count it little.
+WEAK_WEIGHT = 0.25
 
 _FOLD_EXTRA = str.maketrans(
     {
         "ß": "ss", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "æ": "ae",
         "Æ": "ae", "œ": "oe", "Œ": "oe", "ı": "i", "’": "'", "‘": "'", "`": "'", "´": "'",
-        "ʼ": "'", "‐": "-", "‑": "-", "–": "-",
+        "ʼ": "'", "‐": "-", "‑": "-", "–": "-", "ى": "ي", "ـ": None,
     }
 )  # fmt: skip
 
@@ -104,6 +109,14 @@ def _register_org_names(gazetteer: dict[str, Any]) -> None:
         _ORG_NAMES.setdefault(org_id, str(org.get("name", org_id)))
 
 
+ORG_PREFIX = "org:"
+
+
+def is_org_id(entity_id: str) -> bool:
+    """Organisation ids carry a prefix, so they can never be taken for an ISO-3 code."""
+    return entity_id.startswith(ORG_PREFIX)
+
+
 def country_name(code: str) -> str:
     """English display name for a country or organisation id ("MEX" -> "Mexico")."""
     extra = _EXTRA_COUNTRY_NAMES.get(code)
@@ -112,7 +125,7 @@ def country_name(code: str) -> str:
     country = pycountry.countries.get(alpha_3=code)
     if country is not None:
         return str(getattr(country, "common_name", None) or country.name)
-    return _ORG_NAMES.get(code, code)
+    return _ORG_NAMES.get(code, code.removeprefix(ORG_PREFIX))
 
 
 _EXTRA_COUNTRY_NAMES = {"XKX": "Kosovo", "PSE": "Palestine", "VAT": "Holy See", "RUS": "Russia"}
@@ -150,6 +163,30 @@ def _pycountry_names(locale: str | None) -> list[tuple[str, str]]:
                 continue  # untranslated: the English pass already has it
             pairs.extend((variant, country.alpha_3) for variant in _country_name_variants(text))
     return pairs
+
+
+def _cldr_names(lang: str) -> list[tuple[str, str]]:
+    """(name, alpha_3) pairs from CLDR's territory names in ``lang`` (babel), when it has them."""
+    try:
+        from babel import Locale, UnknownLocaleError
+    except ImportError:  # pragma: no cover - babel is a declared dependency
+        return []
+    try:
+        territories = Locale.parse(lang.replace("-", "_")).territories
+    except (UnknownLocaleError, ValueError):
+        return []
+    pairs: list[tuple[str, str]] = []
+    for alpha_2, name in territories.items():
+        if len(alpha_2) != 2 or not alpha_2.isalpha():
+            continue
+        country = pycountry.countries.get(alpha_2=alpha_2)
+        if country is not None:
+            pairs.extend((variant, country.alpha_3) for variant in _country_name_variants(name))
+    return pairs
+
+
+def _is_acronym(surface: str) -> bool:
+    return _case_rule(surface, "cap") == "upper"
 
 
 def _translator(locale: str | None) -> Any:
@@ -238,6 +275,7 @@ class _Target:
     via: str
     case: str  # "cap": not starting lower case; "upper": all upper case (acronyms); "any"
     role: str | None = None
+    alone: bool = False  # a watchlisted person's one-word alias (a surname): needs support
 
 
 def _case_rule(surface: str, default: str) -> str:
@@ -271,6 +309,9 @@ class _LangMatcher:
     # Treaty nouns ("convention", "Abkommen") -> whether they must be capitalised to count.
     instruments: dict[str, bool] = dataclasses.field(default_factory=dict)
     instrument_links: frozenset[str] = frozenset()
+    rules: LangRules = dataclasses.field(default_factory=LangRules)
+    titles: frozenset[str] = frozenset()
+    title_suffixes: tuple[str, ...] = ()
 
 
 class EntityExtractor:
@@ -329,9 +370,17 @@ class EntityExtractor:
                         if all(t.id != target.id for t in gb):
                             gb.append(target)
 
-        def country(surface: str, code: str, via: str, case: str = "cap") -> None:
-            add(surface, _Target(code, "country", code, via, _case_rule(surface, case)))
+        inflectable: list[tuple[str, _Target]] = []
 
+        def country(surface: str, code: str, via: str, case: str = "cap") -> None:
+            if is_org_id(code):
+                target = _Target(code, "org", None, via, _case_rule(surface, case))
+            else:
+                target = _Target(code, "country", code, via, _case_rule(surface, case))
+            add(surface, target)
+            inflectable.append((surface, target))
+
+        lr = rules(lang)
         # Blockers first: phrases that are not entities but contain one ("New Mexico").
         for surface in g.get("blockers") or []:
             add(str(surface), _Target("", "block", None, "block", "cap"))
@@ -339,8 +388,12 @@ class EntityExtractor:
         for person in g.get("people") or []:
             pid = "person:" + name_key(person["name"])
             target = _Target(pid, "person", person.get("country"), "watchlist", "cap", person.get("role"))
+            alone = dataclasses.replace(target, alone=True)
             for surface in [person["name"], *(person.get("aliases") or [])]:
-                add(str(surface), target)
+                one_word = len(key_of(str(surface))) == 1 and str(surface) != person["name"]
+                # Case forms where names decline ("Donalda Tuska", "z Donaldem Tuskiem").
+                forms = [" ".join(f) for f in morph.name_forms(str(surface), lr, fold)] if lr.name_endings else []
+                add(str(surface), alone if one_word and not _is_acronym(str(surface)) else target, forms)
         # Curated names take precedence over generated ones (first candidate wins).
         for code, names in (g.get("extra_names") or {}).items():
             for surface in names:
@@ -358,6 +411,17 @@ class EntityExtractor:
             lang_aliases = (org.get("lang_aliases") or {}).get(lang) or []
             for surface in [org.get("name", org_id), *(org.get("aliases") or []), *lang_aliases]:
                 add(str(surface), _Target(org_id, "org", None, "name", _case_rule(str(surface), "cap")))
+        for code, names in lr.names.items():
+            for surface in names:
+                country(surface, code, "name")
+        for code, names in lr.capitals.items():
+            for surface in names:
+                country(surface, code, "capital")
+        for code, adjectives in lr.adjectives.items():
+            for word in adjectives:
+                target = _Target(code, "country", code, "demonym", "any")
+                adjective_forms = morph.adjective_forms(word, lr, fold) | morph.derived_demonyms(word, lr, fold)
+                add(word, target, adjective_forms - {fold(word)})
         for pkey, place in (g.get("places") or {}).items():
             target = _Target("name:" + name_key(str(pkey)), "name", place.get("country"), "place", "cap")
             for surface in place.get("names") or [pkey]:
@@ -379,6 +443,27 @@ class EntityExtractor:
         for locale in LOCALE_DIRS.get(lang, [lang]):
             for surface, code in _pycountry_names(locale):
                 country(surface, code, "name")
+        for surface, code in _cldr_names(lang):
+            country(surface, code, "name")
+        # Per-language morphology: case forms, derived demonyms, clitics (lang/<code>.py).
+        for surface, target in inflectable:
+            if target.via not in ("name", "capital"):
+                continue
+            if lr.name_endings:
+                add(surface, target, [" ".join(f) for f in morph.name_forms(surface, lr, fold)])
+            if target.kind == "country" and target.via == "name":
+                derived = morph.derived_demonyms(surface, lr, fold)
+                if derived:
+                    add(surface, dataclasses.replace(target, via="demonym", case="any"), derived)
+        if lr.proclitics:
+            for key, bucket in list(phrases.items()):
+                usable = [t for t in bucket if t.kind in ("country", "org")]
+                if not usable:
+                    continue
+                demonym = any(t.via == "demonym" for t in usable)
+                for variant in morph.expand_first([key], lr, fold, article_optional=demonym):
+                    if variant not in phrases:
+                        phrases[variant] = list(usable)
 
         first: dict[str, int] = {}
         for key in phrases:
@@ -396,13 +481,14 @@ class EntityExtractor:
             return frozenset(out)
 
         given = {fold(str(n)) for n in g.get("given_names") or []}
+        titles = frozenset(fold(w) for w in lr.titles)
         for person in g.get("people") or []:
             given.add(fold(str(person["name"]).split()[0]))
         return _LangMatcher(
             nlp=nlp,
             phrases=phrases,
             first=first,
-            stopwords=words("stopwords"),
+            stopwords=words("stopwords") | {fold(w) for w in lr.nonname} | titles,
             placewords=words("placewords"),
             given_names=frozenset(given),
             given_name_like=frozenset(fold(str(n)) for n in g.get("given_name_like") or []),
@@ -410,6 +496,9 @@ class EntityExtractor:
             noun_suffixes=tuple(sorted(words("noun_suffixes"))),
             instruments={fold(str(w)): str(w)[:1].isupper() for w in (g.get("instrument_words") or {}).get(lang) or []},
             instrument_links=frozenset(fold(str(w)) for w in g.get("instrument_links") or []),
+            rules=lr,
+            titles=titles,
+            title_suffixes=tuple(fold(w) for w in lr.title_suffixes),
         )
 
     # -- matching --------------------------------------------------------------
@@ -422,9 +511,13 @@ class EntityExtractor:
                 self._fold_cache[text] = key
         return key
 
-    def _units(self, doc: Any) -> list[tuple[str, int, int, str]]:
-        """(key, start, end, surface) per non-space token; a possessive 's is cut off."""
-        units = []
+    def _units(self, doc: Any, apostrophe: bool = False) -> list[tuple[str, int, int, str]]:
+        """(key, start, end, surface) per non-space token; a possessive 's is cut off.
+
+        ``apostrophe``: the language writes case suffixes after an apostrophe on proper
+        names (Türkiye'nin, ABD'ye): the name and the suffix become separate units.
+        """
+        units: list[tuple[str, int, int, str]] = []
         fold_token = self._fold_token
         for tok in doc:
             text = tok.text
@@ -433,6 +526,11 @@ class EntityExtractor:
                 continue
             start = tok.idx
             key = fold_token(text)
+            cut = key.find("'") if apostrophe else -1
+            if cut > 0 and cut < len(key) - 1 and key[cut + 1 :].isalpha():
+                units.append((key[:cut], start, start + cut, text[:cut]))
+                units.append(("'" + key[cut + 1 :], start + cut, start + len(text), text[cut:]))
+                continue
             if len(key) > 3 and key.endswith("'s"):  # Dutch keeps Mexico's as one token
                 text = text[:-2]
                 key = key[:-2]
@@ -446,12 +544,14 @@ class EntityExtractor:
         if not text:
             return []
         m = self.matcher(lang)
-        units = _split_prefixed(m, self._units(m.nlp(text)))
+        text = boilerplate.mask(text, m.lang)
+        units = _split_prefixed(m, self._units(m.nlp(text), m.rules.apostrophe_suffixes))
         n = len(units)
         found: list[Entity] = []
         covered = [False] * n
         first = m.first
         headline = _headline_case_mask(units)
+        alone: list[tuple[int, int, int]] = []  # (index in found, first unit, end unit)
         i = 0
         while i < n:
             key = units[i][0]
@@ -467,11 +567,20 @@ class EntityExtractor:
                         found.append(
                             Entity(target.id, target.kind, text[s:end], s, end, target.country, target.role, target.via)
                         )
+                        if target.alone:
+                            alone.append((len(found) - 1, i, i + length))
                     for j in range(i, i + length):
                         covered[j] = True
                     i += length
                     continue
+            if m.rules.compounds and not headline[i]:
+                compound = _compound(m, units[i], text)
+                if compound is not None:
+                    found.append(compound)
+                    covered[i] = True
             i += 1
+        if alone:
+            found = _gate_surnames(m, units, covered, found, alone)
         if m.lang not in ("ja", "zh", "zh-cn", "zh-tw", "th", "ko"):
             found.extend(self._names(m, units, covered, text, found))
         if self.gazetteer.get("ner_model"):
@@ -531,6 +640,11 @@ class EntityExtractor:
         runs: list[tuple[int, int, bool]] = []  # (first unit, end unit, sentence-initial)
         n = len(units)
         skip = _headline_case_mask(units)
+        # Words this article also writes in lower case are common words, not name words
+        # (not for languages that capitalise every noun: there the case says nothing).
+        lower = (
+            frozenset() if m.noun_suffixes else frozenset(u[0] for u in units if u[3][:1].islower() and len(u[0]) > 2)
+        )
         i = 0
         while i < n:
             if covered[i] or skip[i] or not self._capitalised(units[i], stop, m):
@@ -542,6 +656,7 @@ class EntityExtractor:
                 name_word = self._capitalised(units[j], stop, m) and units[j][1] - units[j - 1][2] <= 1
                 particle = (
                     units[j][0] in particles
+                    and not (units[j][0] in m.rules.linked_particles and units[j - 1][0] not in particles)
                     and nxt is not None
                     and (self._capitalised(nxt, stop, m) or nxt[0] == "-" or nxt[0] in particles)
                 )  # "da Silva", "van den Berg", "al-Burhan"
@@ -551,6 +666,8 @@ class EntityExtractor:
                 j += 1
             while j > i and (units[j - 1][0] in particles or units[j - 1][0] == "-"):
                 j -= 1
+            if j - i > 1 and units[i][0] in lower:  # "Dodatkowo Carrefour": a common word first
+                i += 1
             runs.append((i, j, self._sentence_start(units, i)))
             i = max(j, i + 1)
 
@@ -559,6 +676,23 @@ class EntityExtractor:
         for ent in found:
             if ent.kind == "person":
                 full_by_last.setdefault(ent.id.rsplit(" ", 1)[-1], ent.id)
+
+        keys_of: dict[tuple[int, int], str] = {}
+
+        def key_of(a: int, b: int) -> str:
+            key = keys_of.get((a, b))
+            if key is None:
+                key = keys_of[(a, b)] = name_key(text[units[a][1] : units[b - 1][2]])
+            return key
+
+        def titled(a: int) -> bool:
+            return a > 0 and _is_title(m, units[a - 1][0])
+
+        # Repetition in the article supports a name: the same run twice, or its last word alone.
+        seen: dict[str, int] = {}
+        for a, b, _ in runs:
+            run_key = key_of(a, b)
+            seen[run_key] = seen.get(run_key, 0) + 1
         pending: list[tuple[int, int, bool]] = []
         for a, b, initial in runs:
             length = sum(1 for u in units[a:b] if u[0] not in particles and u[0] != "-")
@@ -566,10 +700,17 @@ class EntityExtractor:
                 pending.append((a, b, initial))
                 continue
             s, end = units[a][1], units[b - 1][2]
-            key = name_key(text[s:end])
+            key = key_of(a, b)
             if self._is_person(m, units[a:b], length):
-                full_by_last.setdefault(key.rsplit(" ", 1)[-1], "person:" + key)
-                out.append(Entity("person:" + key, "person", text[s:end], s, end, None, None, "span"))
+                # A person needs a given name, a title before it, or its surname used alone
+                # elsewhere ("... Newsom said"); a run that only repeats is a name.
+                supported = units[a][0] in m.given_names or titled(a) or seen.get(key.rsplit(" ", 1)[-1], 0) > 0
+                if supported:
+                    full_by_last.setdefault(key.rsplit(" ", 1)[-1], "person:" + key)
+                    out.append(Entity("person:" + key, "person", text[s:end], s, end, None, None, "span"))
+                else:  # a capitalised run nothing else supports: counts little
+                    weight = 1.0 if seen[key] > 1 else WEAK_WEIGHT
+                    out.append(Entity("name:" + key, "name", text[s:end], s, end, None, None, "span", weight))
             else:
                 out.append(Entity("name:" + key, "name", text[s:end], s, end, None, None, "span"))
         watch = {ent.id: ent for ent in found if ent.via == "watchlist"}
@@ -578,23 +719,27 @@ class EntityExtractor:
             w = watch.get(pid)
             return dataclasses.replace(
                 ent, id=pid, kind="person", country=w.country if w else None, role=w.role if w else None,
-                via="watchlist" if w else "surname",
+                via="watchlist" if w else "surname", weight=1.0,
             )  # fmt: skip
 
         # "Fernández Quiroga" after "Lucía Fernández Quiroga": a partial name is the full one.
         keys = sorted({ent.id for ent in [*found, *out] if ent.kind == "person"}, key=len, reverse=True)
         for k, ent in enumerate(out):
-            if ent.kind == "person":
-                longer = next((pid for pid in keys if pid.endswith(" " + ent.id[7:])), None)
+            if ent.kind == "person" or ent.weight < 1.0:
+                longer = next((pid for pid in keys if pid.endswith(" " + ent.id.split(":", 1)[1])), None)
                 if longer:
                     out[k] = as_person(ent, longer)
+        if m.rules.name_endings:
+            out = _unify_declined(out)
         for a, b, initial in pending:
             s, end = units[a][1], units[b - 1][2]
-            key = name_key(text[s:end])
+            key = key_of(a, b)
             single = Entity("name:" + key, "name", text[s:end], s, end, None, None, "span")
             pid = full_by_last.get(key)
             if pid:
                 out.append(as_person(single, pid))
+            elif titled(a) and len(key) > 2:  # "Kanzler Scholz", "Prezydent Duda"
+                out.append(dataclasses.replace(single, id="person:" + key, kind="person", via="title"))
             elif (
                 not initial
                 and key not in m.placewords
@@ -602,13 +747,13 @@ class EntityExtractor:
                 and len(key) > 1
                 and not (a > 0 and units[a - 1][0] in particles)  # "Ministerio de Economía"
             ):
-                out.append(single)
+                out.append(single if seen[key] > 1 else dataclasses.replace(single, weight=WEAK_WEIGHT))
         return out
 
     @staticmethod
     def _capitalised(unit: tuple[str, int, int, str], stop: frozenset[str], m: _LangMatcher) -> bool:
         surface = unit[3]
-        if not _is_latin_upper(surface[:1]) or unit[0] in stop:
+        if not _is_latin_upper(surface[:1]) or unit[0] in stop or _is_title(m, unit[0]):
             return False
         if not surface.replace("-", "").replace("'", "").replace(".", "").isalpha():
             return False  # digits, markup ("Petro</strong>"), symbols
@@ -665,6 +810,89 @@ _SENTENCE_END = frozenset({".", "!", "?", "…", ":", ";", '"', "“", "”", "�
 
 # Entities that name a city: inside a treaty's name they are not the state.
 _CITY_VIAS = frozenset({"capital", "seat", "place"})
+
+
+def _stem_key(entity_id: str) -> tuple[str, ...]:
+    words = entity_id.split(":", 1)[1].split()
+    return tuple(w[: max(3, len(w) - 2)] for w in words)
+
+
+def _unify_declined(out: list[Entity]) -> list[Entity]:
+    """One id for the case forms of one name in an article ("Andrzej Duda", "Andrzeja Dudy").
+
+    For languages whose names decline: multi-word names whose words agree but for their
+    last two letters are one name; its most frequent form (then the first) is the id.
+    """
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for k, ent in enumerate(out):
+        if ent.kind in ("person", "name") and " " in ent.id and not ent.country:
+            groups.setdefault(_stem_key(ent.id), []).append(k)
+    for members in groups.values():
+        forms = [out[k] for k in members]
+        if len({e.id for e in forms}) < 2:
+            continue
+        counts: dict[str, int] = {}
+        for e in forms:
+            counts[e.id] = counts.get(e.id, 0) + 1
+        best = max(forms, key=lambda e: counts[e.id])
+        person = any(e.kind == "person" for e in forms)
+        for k in members:
+            out[k] = dataclasses.replace(
+                out[k], id=best.id.replace("name:", "person:", 1) if person else best.id,
+                kind="person" if person else out[k].kind, weight=1.0,
+            )  # fmt: skip
+    return out
+
+
+def _compound(m: _LangMatcher, unit: tuple[str, int, int, str], text: str) -> Entity | None:
+    """A one-word compound that starts with a country name: "Russlandreise", "Irankrise".
+
+    Only for languages that write such compounds (``COMPOUNDS``); the country part and
+    the rest both need four letters, so short names inside ordinary words do not count.
+    """
+    key, start, end, surface = unit
+    if len(key) < 8 or not _is_latin_upper(surface[:1]) or not surface.isalpha():
+        return None
+    for k in range(len(key) - 4, 3, -1):
+        for t in m.phrases.get((key[:k],), ()):
+            if t.kind == "country" and t.via == "name" and t.case == "cap":
+                return Entity(t.id, t.kind, text[start:end], start, end, t.country, None, "compound")
+    return None
+
+
+def _is_title(m: _LangMatcher, key: str) -> bool:
+    """A title or role word ("President", "Außenminister", "prezydent")."""
+    if key in m.titles:
+        return True
+    suffixes = m.title_suffixes
+    return bool(suffixes) and (key.endswith(suffixes) or key.removesuffix("s").endswith(suffixes))
+
+
+def _gate_surnames(
+    m: _LangMatcher,
+    units: list[tuple[str, int, int, str]],
+    covered: list[bool],
+    found: list[Entity],
+    alone: list[tuple[int, int, int]],
+) -> list[Entity]:
+    """Keep a watchlisted person's surname alone only with support in the same article.
+
+    Support: the full name (or another multi-word alias) elsewhere, or a title word right
+    before one of the surname's mentions ("Prime Minister Albanese"). Without it the
+    words go back to the name heuristic ("Francesca Albanese" is someone else).
+    """
+    alone_idx = {k for k, _, _ in alone}
+    supported = {e.id for k, e in enumerate(found) if e.kind == "person" and k not in alone_idx}
+    for k, a, _ in alone:
+        if a > 0 and _is_title(m, units[a - 1][0]):
+            supported.add(found[k].id)
+    dropped = set()
+    for k, a, b in alone:
+        if found[k].id not in supported:
+            dropped.add(k)
+            for j in range(a, b):
+                covered[j] = False
+    return [e for k, e in enumerate(found) if k not in dropped]
 
 
 def _split_prefixed(m: _LangMatcher, units: list[tuple[str, int, int, str]]) -> list[tuple[str, int, int, str]]:

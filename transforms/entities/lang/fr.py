@@ -1,0 +1,46 @@
+"""French: title words, page furniture."""
+
+TITLES = (
+    "président",
+    "présidente",
+    "ministre",
+    "M.",
+    "Mme",
+    "maire",
+    "chancelier",
+    "porte-parole",
+    "roi",
+    "reine",
+    "juge",
+    "député",
+    "députée",
+    "sénateur",
+    "commissaire",
+    "secrétaire",
+    "dirigeant",
+    "chef",
+    "Me",
+    "Président",
+)
+NONNAME = (
+    "Janvier",
+    "Février",
+    "Mars",
+    "Avril",
+    "Mai",
+    "Juin",
+    "Juillet",
+    "Août",
+    "Septembre",
+    "Octobre",
+    "Novembre",
+    "Décembre",
+    "Contrairement",
+    "Photo",
+    "Source",
+    "Lire",
+)
+BOILERPLATE = (
+    r"\b(?:Lire aussi|À lire aussi|Lire la suite|Publicité|Partager)\b\s*:?",
+    r"\b(?:Photo|Source|Crédit)\s*:(?:\s*/?\s*[A-ZÉ][\w.\-]*)*",
+)

@@ -1,0 +1,108 @@
+"""Turkish: case suffixes after an apostrophe, -li demonyms, titles, page furniture."""
+
+APOSTROPHE_SUFFIXES = True
+# İran -> İranlı, Suriye -> Suriyeli (vowel harmony: all four written, plural too).
+DEMONYM_SUFFIXES = ("li", "lı", "lu", "lü", "liler", "lılar", "lular", "lüler")
+NAMES = {
+    "USA": ("ABD", "Amerika", "Birleşik Devletler"),
+    "GBR": ("İngiltere", "Britanya", "Birleşik Krallık"),
+    "NLD": ("Hollanda",),
+    "org:EU": ("AB", "Avrupa Birliği", "Avrupa Komisyonu", "Avrupa Parlamentosu"),
+    "org:UNO": ("BM", "Birleşmiş Milletler"),
+    "org:NATO": ("NATO",),
+}  # fmt: skip
+ADJECTIVES = {
+    "TUR": ("Türk",), "RUS": ("Rus",), "USA": ("Amerikan", "Amerikalı"), "DEU": ("Alman",), "FRA": ("Fransız",),
+    "GBR": ("İngiliz",), "GRC": ("Yunan",), "JPN": ("Japon",), "ISR": ("İsrailli",), "ARM": ("Ermeni",),
+}  # fmt: skip
+CAPITALS = {
+    "TUR": ("Ankara",), "USA": ("Washington", "Beyaz Saray"), "RUS": ("Moskova", "Kremlin"), "IRN": ("Tahran",),
+    "SYR": ("Şam",), "DEU": ("Berlin",), "GRC": ("Atina",), "UKR": ("Kiev",), "CHN": ("Pekin",),
+}  # fmt: skip
+TITLES = (
+    "Cumhurbaşkanı",
+    "Başkanı",
+    "Başkan",
+    "Bakanı",
+    "Bakan",
+    "Başbakan",
+    "Sayın",
+    "Dr.",
+    "Prof.",
+    "Valisi",
+    "Vali",
+    "Milletvekili",
+    "Sözcüsü",
+    "Genel",
+    "Müdürü",
+    "Kaymakamı",
+    "Belediye",
+    "Teknik",
+    "Direktör",
+    "Oyuncu",
+    "Şarkıcı",
+    "Başkanvekili",
+)
+# Possessive title compounds: "Dışişleri Bakanı", "Cumhurbaşkanı Yardımcısı", "Kurul Üyesi".
+TITLE_SUFFIXES = ("bakanı", "başkanı", "yardımcısı", "üyesi", "müdürü", "sözcüsü", "valisi", "başkanvekili")
+NONNAME = (
+    "Son",
+    "Güncelleme",
+    "Kaynak",
+    "Foto",
+    "Fotoğraf",
+    "Haber",
+    "Haberin",
+    "Devamı",
+    "İlgili",
+    "Haberler",
+    "Yeni",
+    "Ocak",
+    "Şubat",
+    "Mart",
+    "Nisan",
+    "Mayıs",
+    "Haziran",
+    "Temmuz",
+    "Ağustos",
+    "Eylül",
+    "Ekim",
+    "Kasım",
+    "Aralık",
+    "Pazartesi",
+    "Salı",
+    "Çarşamba",
+    "Perşembe",
+    "Cuma",
+    "Cumartesi",
+    "Pazar",
+    "Bakanlığı",
+    "Bakanlık",
+    "Gazetesi",
+    "Vakfı",
+    "Merkez",
+    "Camii",
+    "İçişleri",
+    "Dışişleri",
+    "Bu",
+    "Bir",
+    "Ve",
+    "İle",
+    "Ancak",
+    "Ama",
+    "Da",
+    "De",
+    "Gözler",
+    "Video",
+    "Galeri",
+    "Abone",
+    "Paylaş",
+    "Okunma",
+)
+BOILERPLATE = (
+    r"\bSon [gG]üncelleme\s*:?(?:\s*[\d.:/]+)*",
+    r"\bKaynak\s*:\s*[\wİĞŞÇÖÜ.]+",
+    r"\b(?:Haberin devamı|İlgili [hH]aberler|Abone [oO]l|Paylaş)\b",
+    r"\b(?:Fotoğraf|Foto)\s*:(?:\s*/?\s*[A-ZİĞŞÇÖÜ][\w.\-]*)*",
+    r"\((?:DHA|İHA|AA|ANKA)\)|\b(?:DHA|İHA|ANKA)\b",  # news agencies in datelines
+)
