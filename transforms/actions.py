@@ -346,6 +346,8 @@ class _CompiledLang:
         self.unions: dict[str, list[str]] = dict(lexicon.get("cue_unions") or {})
         self.cue_stop = _words((lexicon.get("cue_stop") or {}).get(lang) or [])
         self.block_before = _words(g("block_before"))
+        senses = grammar.get("other_sense") or {}
+        self.other_sense = {name: _words((senses.get(name) or {}).get(lang) or []) for name in ACTION_TYPES}
         self.block_after = _words(g("block_after"))
         self.cancel_after = _words(g("cancel_after"))
         self.sequence = _words(g("sequence"))
@@ -432,7 +434,11 @@ class _CompiledLang:
             if g(section)
         }
         conj = _alt(list(grammar.get("conjunction") or []))
-        self.conj_gap = re.compile(rf"^\s*(?:(?<!\w)(?:{conj})(?!\w)|,)\s*(?:(?<!\w)(?:{filler})(?!\w)\s*)*$", FLAGS)
+        # English lists close with a serial comma ("A, B, and C").
+        serial = r",\s*(?:and|as\s+well\s+as)(?!\w)|" if lang == "en" else ""
+        self.conj_gap = re.compile(
+            rf"^\s*(?:{serial}(?<!\w)(?:{conj})(?!\w)|,)\s*(?:(?<!\w)(?:{filler})(?!\w)\s*)*$", FLAGS
+        )
         self.agent_gap = re.compile(
             rf"^\s*(?:{_alt(g('agent'))})(?!\w)(?:\s|(?<!\w)(?:{filler}|{_TITLES})(?!\w))*$", FLAGS
         )
@@ -550,7 +556,12 @@ class ActionDetector:
         for trig in triggers:
             spec = self.types[trig.type]
             own = set(cl.cue_names(str(spec.get("cue") or "")))
-            attached = {i for cue, roles in attachments.items() if cue.name in own | DIPLOMATIC_CUES for i, _ in roles}
+            attached = {
+                i
+                for cue, roles in attachments.items()
+                if cue.name in own | DIPLOMATIC_CUES and not _subject_head(cl, sentence, cue, trig)
+                for i, _ in roles
+            }
             cand = Candidate(trig.type, sentence, index, sentence[trig.start : trig.end], nominal=trig.nominal)
             cue = self._cue_for(cl, trig, spec, cues)
             state_object = trig.kind == "with_state" and _state_after(cl, sentence, trig, mentions) is not None
@@ -563,7 +574,8 @@ class ActionDetector:
                 continue
             others = [t for t in triggers if t.end <= trig.start or t.start >= trig.end]
             cand.reason = (
-                _modality(cl, sentence, trig)
+                _other_sense(cl, sentence, trig)
+                or _modality(cl, sentence, trig)
                 or _background(cl, sentence, trig, year, others)
                 or self._attributive(cl, sentence, trig, spec, cues, others)
             )
@@ -738,7 +750,7 @@ class ActionDetector:
         target_codes = [c for c in _dedupe(mentions[i].code for i in targets) if c not in actor_codes]
         cand.actors = actor_codes
         cand.target_from = "sentence" if target_codes else ""
-        mutual = bool(cl.mutual and cl.mutual.search(sentence))
+        mutual = bool(cl.mutual and cl.mutual.search(_clause_of(sentence, trig)))
         if len(actor_codes) >= 2:
             # Compound subject: each acts on the other unless a separate target is named.
             named = (attached_as(wanted, cue_roles) + attached_as(wanted, near_roles)) if wanted else []
@@ -974,6 +986,48 @@ def _attach(
             cursor, last_role = m.end, role
         out[cue] = roles
     return out
+
+
+def _clause_of(sentence: str, trig: _Trigger) -> str:
+    """The trigger's clause: from the last clause break before it to the next one after it."""
+    head = re.split(r"[,;:]", sentence[: trig.start])[-1]
+    tail = re.split(r"[,;:]", sentence[trig.end :])[0]
+    return head + sentence[trig.start : trig.end] + tail
+
+
+def _subject_head(cl: _CompiledLang, sentence: str, cue: _Cue, trig: _Trigger) -> bool:
+    """A role noun that heads the subject of an active verb ("the US government imposes sanctions").
+
+    Envoys, diplomats and embassies before a verb stay attached: in German and Dutch they are
+    the object ("weist russische Diplomaten aus").
+    """
+    if trig.nominal or cue.end > trig.start or cue.name in DIPLOMATIC_CUES or cl.lang in VERB_FINAL:
+        return False
+    gap = sentence[cue.end : trig.start]
+    return len(gap) <= 12 and not re.search(r"[,;:]", gap) and len(gap.split()) <= 1
+
+
+# Languages whose subordinate clauses and perfects put the verb last.
+VERB_FINAL = frozenset({"de", "nl"})
+
+# Characters searched before a trigger for another sense of its words.
+SENSE_BEFORE_CHARS = 120
+
+
+def _other_sense(cl: _CompiledLang, sentence: str, trig: _Trigger) -> str:
+    """Why the trigger is used in a non-diplomatic sense (a travel ban on all citizens, a court's
+    entry ban, a suspension of nuclear tests, a sports ban), or ''.
+
+    Looked for in the clause around the trigger: up to SENSE_BEFORE_CHARS before it (within
+    the sentence part after a semicolon) and up to the next comma after it.
+    """
+    rx = cl.other_sense.get(trig.type)
+    if rx is None:
+        return ""
+    head = sentence[: trig.start].rsplit(";", 1)[-1][-SENSE_BEFORE_CHARS:]
+    tail = re.split(r"[,;:]", sentence[trig.end : trig.end + 80])[0]
+    hit = rx.search(head + sentence[trig.start : trig.end] + tail)
+    return f"other sense: {hit.group()!r}" if hit else ""
 
 
 def _modality(cl: _CompiledLang, sentence: str, trig: _Trigger) -> str:

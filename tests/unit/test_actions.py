@@ -915,3 +915,120 @@ def test_the_subject_of_an_object_relative_is_the_actor(
     found = keys(detector, text, lang)
     assert expected in found
     assert (expected[0], expected[2], expected[1]) not in found
+
+
+# --------------------------------------------------------------------------- issue 10: real-news phrasings
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Kenya lifts sanctions on Ghanaian officials."),
+        ("en", "Kenya will ease its sanctions against Ghana."),
+        ("en", "Kenya grants Ghana a one-year exemption from sanctions on Norwegian oil."),
+        ("en", "Kenya postpones sanctions on Ghanaian companies."),
+        ("en", "Kenya requests international sanctions against Ghana."),
+        ("en", "Sanctions against Ghana were lifted by Kenya."),
+        ("es", "Chile levanta las sanciones contra Perú."),
+        ("fr", "Le Sénégal lève les sanctions contre la Gambie."),
+        ("de", "Österreich hebt die Sanktionen gegen Ungarn auf."),
+        ("it", "L'Egitto revoca le sanzioni contro l'Etiopia."),
+        ("nl", "Oostenrijk heft de sancties tegen Hongarije op."),
+        ("id", "Malaysia mencabut sanksi terhadap Indonesia."),
+    ],
+)
+def test_lifting_or_easing_sanctions_is_not_imposing_them(detector: ActionDetector, lang: str, text: str) -> None:
+    assert keys(detector, text, lang) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # entry bans and visa revocations on named officials are sanctions
+        ("Kenya bars Ghanaian minister Kofi Mensah and his deputy from entering the country.", ("KEN", "GHA")),
+        ("Kenya revokes the Ghanaian president's visa.", ("KEN", "GHA")),
+        # the bare verb with a person or company object, and its passive
+        ("The Kenyan government sanctions the head of the Ghanaian army.", ("KEN", "GHA")),
+        ("Kenya sanctions 20 Ghanaian defense-related companies.", ("KEN", "GHA")),
+        ("Ghanaian banks are sanctioned by Kenya over money laundering.", ("KEN", "GHA")),
+    ],
+)
+def test_entry_bans_and_sanctions_on_people_and_firms(detector: ActionDetector, text: str, expected: tuple) -> None:
+    assert keys(detector, text, "en") == {("impose_sanctions", *expected)}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Kenya bans citizens of Ghana from entering the country."),
+        ("en", "Kenya issues a travel ban on its citizens to parts of Ghana."),
+        ("en", "Kenya imposes an entry ban on Ghanaian tourists."),
+        ("en", "A Kenyan court orders the Ghanaian pilot to leave the country under a three-year entry ban."),
+        ("en", "Kenya bans the Ghanaian football club from entering the country."),
+        ("de", "Österreich verhängt ein Einreiseverbot für ungarische Staatsangehörige."),
+    ],
+)
+def test_migration_court_and_sports_bans_are_not_sanctions(detector: ActionDetector, lang: str, text: str) -> None:
+    assert keys(detector, text, lang) == set()
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Kenya and Ghana establish diplomatic relations."),
+        ("es", "Chile y Perú establecen relaciones diplomáticas."),
+        ("fr", "Le Sénégal et la Gambie établissent des relations diplomatiques."),
+        ("it", "L'Egitto e l'Etiopia stabiliscono relazioni diplomatiche."),
+    ],
+)
+def test_establishing_relations_counts_as_restoring_them(detector: ActionDetector, lang: str, text: str) -> None:
+    found = keys(detector, text, lang)
+    assert len(found) == 2 and {t for t, _, _ in found} == {"restore_relations"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "Kenya terminates trade negotiations with Ghana.", ("suspend_talks", "KEN", "GHA")),
+        ("en", "Kenya pauses talks with Ghana.", ("suspend_talks", "KEN", "GHA")),
+        ("en", "Kenya cancels the next round of talks with Ghana.", ("suspend_talks", "KEN", "GHA")),
+        ("en", "Kenya suspends diplomatic relations with Ghana.", ("sever_relations", "KEN", "GHA")),
+        ("es", "Chile cancela las negociaciones con Perú.", ("suspend_talks", "CHL", "PER")),
+    ],
+)
+def test_talks_paused_terminated_and_relations_suspended(
+    detector: ActionDetector, lang: str, text: str, expected: tuple
+) -> None:
+    assert expected in keys(detector, text, lang)
+
+
+def test_suspending_nuclear_tests_is_not_suspending_talks(detector: ActionDetector) -> None:
+    assert keys(detector, "Kenya halts nuclear tests after talks with Ghana.", "en") == set()
+
+
+def test_serial_comma_list_gives_one_action_per_actor(detector: ActionDetector) -> None:
+    found = keys(detector, "Kenya, Ghana, and Norway summon the Thai ambassador.", "en")
+    assert found == {("summon_ambassador", code, "THA") for code in ("KEN", "GHA", "NOR")}
+
+
+def test_mutual_only_when_the_clause_says_so(detector: ActionDetector) -> None:
+    text = "Kenya imposes sanctions on Ghanaian officials, amid worsening relations between both countries."
+    assert keys(detector, text, "en") == {("impose_sanctions", "KEN", "GHA")}
+
+
+def test_a_state_after_targeting_is_an_object_not_the_actor(detector: ActionDetector) -> None:
+    text = "Kenya announces measures targeting Ghana, including expelling Ghanaian diplomats."
+    assert keys(detector, text, "en") == {("expel_diplomat", "KEN", "GHA")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kenya praises the talks as a first step towards restoring diplomatic ties with Ghana.",
+        "Kenya and Ghana meet as part of a rapprochement to restore relations.",
+        "Kenya's minister resigns after failing to agree on additional sanctions against Ghana.",
+        "Kenya's parliament passes a bill to impose sanctions on Ghana.",
+    ],
+)
+def test_aspirations_bills_and_failed_plans_are_not_actions(detector: ActionDetector, text: str) -> None:
+    assert keys(detector, text, "en") == set()
