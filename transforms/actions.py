@@ -476,6 +476,7 @@ _ADJECTIVE_FILLERS = [
     r"nuov\w*",
     r"nieuw\w*",
     r"baru",
+    r"\w+-\w+",  # compound adjectives: "Israeli far-right ministers", "Russian state-owned firms"
 ]
 _TITLES = (
     r"president\w*|presidente|président\w*|präsident\w*|presiden|government|gobierno|gouvernement|"
@@ -573,9 +574,10 @@ class ActionDetector:
                 yield cand
                 continue
             others = [t for t in triggers if t.end <= trig.start or t.start >= trig.end]
+            spent = [(c.start, c.end) for c in cues if c.name in own or any(o.end <= c.start for o in others)]
             cand.reason = (
                 _other_sense(cl, sentence, trig)
-                or _modality(cl, sentence, trig)
+                or _modality(cl, sentence, trig, spent)
                 or _background(cl, sentence, trig, year, others)
                 or self._attributive(cl, sentence, trig, spec, cues, others)
             )
@@ -1011,7 +1013,7 @@ def _subject_head(cl: _CompiledLang, sentence: str, cue: _Cue, trig: _Trigger) -
 VERB_FINAL = frozenset({"de", "nl"})
 
 # Characters searched before a trigger for another sense of its words.
-SENSE_BEFORE_CHARS = 120
+SENSE_BEFORE_CHARS = 200
 
 
 def _other_sense(cl: _CompiledLang, sentence: str, trig: _Trigger) -> str:
@@ -1025,24 +1027,35 @@ def _other_sense(cl: _CompiledLang, sentence: str, trig: _Trigger) -> str:
     if rx is None:
         return ""
     head = sentence[: trig.start].rsplit(";", 1)[-1][-SENSE_BEFORE_CHARS:]
-    tail = re.split(r"[,;:]", sentence[trig.end : trig.end + 80])[0]
+    tail = re.split(r"[,;:]|\s(?:and|or|y|o|et|ou|und|oder|e|en|dan|atau)\s", sentence[trig.end : trig.end + 80])[0]
     hit = rx.search(head + sentence[trig.start : trig.end] + tail)
     return f"other sense: {hit.group()!r}" if hit else ""
 
 
-def _modality(cl: _CompiledLang, sentence: str, trig: _Trigger) -> str:
-    """Why the trigger is a demand, threat, hypothesis, refusal or denial, or ''."""
-    scope = sentence[max(0, trig.start - BLOCK_BEFORE_CHARS) : trig.start]
+def _modality(cl: _CompiledLang, sentence: str, trig: _Trigger, spent: Sequence[tuple[int, int]] = ()) -> str:
+    """Why the trigger is a demand, threat, hypothesis, refusal or denial, or ''.
+
+    The scope is the clause before the trigger plus the inside of a span trigger ("announces
+    that X will lift all sanctions"). ``spent`` are object cues that belong to this trigger
+    or to an earlier one ("suspends negotiations ... and summons"): not blockers here.
+    """
+    start = max(0, trig.start - BLOCK_BEFORE_CHARS)
+    scope = sentence[start : trig.start]
     for sep in (";", ":", " — ", " – ", "(", "\u00ab", "\u201c"):
         scope = scope.rsplit(sep, 1)[-1]
     if cl.scope_break:
         breaks = list(cl.scope_break.finditer(scope))
         if breaks:
             scope = scope[breaks[-1].end() :]
+    words = sentence[trig.start : trig.end].split()
+    interior_start = trig.start + len(words[0]) if words else trig.end
+    offset = trig.start - len(scope)
     if cl.block_before:
-        hit = cl.block_before.search(scope)
-        if hit:
-            return f"modality: {hit.group()!r}"
+        for text, base in ((scope, offset), (sentence[interior_start : trig.end], interior_start)):
+            for hit in cl.block_before.finditer(text):
+                a, b = base + hit.start(), base + hit.end()
+                if not any(s <= a and b <= e for s, e in spent):
+                    return f"modality: {hit.group()!r}"
     hits = list(cl.without.finditer(scope)) if cl.without else []
     if hits and not re.search(r"[,;:.!?]", scope[hits[-1].end() :]):
         gap = scope[hits[-1].end() :]

@@ -1032,3 +1032,26 @@ def test_a_state_after_targeting_is_an_object_not_the_actor(detector: ActionDete
 )
 def test_aspirations_bills_and_failed_plans_are_not_actions(detector: ActionDetector, text: str) -> None:
     assert keys(detector, text, "en") == set()
+
+
+def test_a_blocker_inside_a_span_trigger_counts(detector: ActionDetector) -> None:
+    text = "Kenya announces that it will lift all sanctions imposed on Ghana."
+    assert keys(detector, text, "en") == set()
+
+
+def test_the_object_of_an_earlier_verb_does_not_block_the_next(detector: ActionDetector) -> None:
+    text = "Kenya suspends negotiations on a trade deal with Ghana and summons the Ghanaian ambassador."
+    assert keys(detector, text, "en") == {("suspend_talks", "KEN", "GHA"), ("summon_ambassador", "KEN", "GHA")}
+
+
+def test_a_listed_nominalisation_is_a_noun_not_a_verb(detector: ActionDetector) -> None:
+    text = (
+        "Kenya's president announces the closure of the Kenyan embassy in Accra"
+        " and the expulsion of Ghanaian diplomats."
+    )
+    assert keys(detector, text, "en") == {("close_embassy", "KEN", "GHA"), ("expel_diplomat", "KEN", "GHA")}
+
+
+def test_compound_adjectives_keep_a_demonym_on_its_noun(detector: ActionDetector) -> None:
+    text = "Kenya and Norway impose sanctions on Ghanaian far-right ministers, including asset freezes."
+    assert keys(detector, text, "en") == {("impose_sanctions", "KEN", "GHA"), ("impose_sanctions", "NOR", "GHA")}
