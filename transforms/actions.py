@@ -318,6 +318,8 @@ class Candidate:
     target_from: str = ""
     context_noun: bool = False  # a nominalisation inside another action's clause ("over the asylum")
     nominal: bool = False
+    kind: str = "verb"
+    cause: str = ""  # the cause phrase a non-finite or nominal trigger sits in ("in response to")
 
 
 class _CompiledLang:
@@ -346,6 +348,10 @@ class _CompiledLang:
         self.unions: dict[str, list[str]] = dict(lexicon.get("cue_unions") or {})
         self.cue_stop = _words((lexicon.get("cue_stop") or {}).get(lang) or [])
         self.block_before = _words(g("block_before"))
+        cause = _alt(g("cause"))
+        # "in response to Japan's sanctions", "for granting asylum": a step named as the cause
+        # of another is usually an earlier one.
+        self.cause = re.compile(rf"(?<!\w)(?:{cause})(?:\s+[\w'’-]+){{0,4}}[\s'’]*$", FLAGS) if cause else None
         senses = grammar.get("other_sense") or {}
         self.other_sense = {name: _words((senses.get(name) or {}).get(lang) or []) for name in ACTION_TYPES}
         self.block_after = _words(g("block_after"))
@@ -512,10 +518,11 @@ class ActionDetector:
                 continue
             for actor, target in _pairs(cand):
                 key = (cand.type, actor, target)
-                if key not in actions:
+                score, reasons = confidence(cand)
+                if key not in actions or score > actions[key].confidence:
                     spec = self.types[cand.type]
                     cameo, plover = str(spec["cameo"]), str(spec["plover"])
-                    actions[key] = Action(cand.type, actor, target, cameo, plover, cand.sentence)
+                    actions[key] = Action(cand.type, actor, target, cameo, plover, cand.sentence, score, reasons)
         # A declared persona non grata is labelled persona_non_grata only, even when the
         # text adds that the person must leave.
         png = {(a.actor, a.target) for a in actions.values() if a.type == "persona_non_grata"}
@@ -554,6 +561,7 @@ class ActionDetector:
         triggers = _triggers(cl, sentence)
         # Verbs with their own object cue: a state before one of them is its subject.
         verbs = [t for t in triggers if not t.nominal and self._cue_for(cl, t, self.types[t.type], cues) is not None]
+        done: list[Candidate] = []
         for trig in triggers:
             spec = self.types[trig.type]
             own = set(cl.cue_names(str(spec.get("cue") or "")))
@@ -563,7 +571,10 @@ class ActionDetector:
                 if cue.name in own | DIPLOMATIC_CUES and not _subject_head(cl, sentence, cue, trig)
                 for i, _ in roles
             }
-            cand = Candidate(trig.type, sentence, index, sentence[trig.start : trig.end], nominal=trig.nominal)
+            cand = Candidate(
+                trig.type, sentence, index, sentence[trig.start : trig.end], nominal=trig.nominal, kind=trig.kind
+            )
+            cand.cause = _cause(cl, sentence, trig)
             cue = self._cue_for(cl, trig, spec, cues)
             state_object = trig.kind == "with_state" and _state_after(cl, sentence, trig, mentions) is not None
             needs_cue = (
@@ -576,13 +587,24 @@ class ActionDetector:
             others = [t for t in triggers if t.end <= trig.start or t.start >= trig.end]
             spent = [(c.start, c.end) for c in cues if c.name in own or any(o.end <= c.start for o in others)]
             cand.reason = (
-                _other_sense(cl, sentence, trig)
+                _cut_off(sentence, trig)
+                or _other_sense(cl, sentence, trig)
                 or _modality(cl, sentence, trig, spent)
                 or _background(cl, sentence, trig, year, others)
                 or self._attributive(cl, sentence, trig, spec, cues, others)
             )
             if not cand.reason:
                 self._attribute(cl, sentence, trig, spec, cue, cues, attachments, attached, mentions, cand, verbs)
+                if cand.actors and not cand.reason:
+                    first = cand.trigger.split()[0]
+                    adjunct = _ADJUNCT.search(sentence[: trig.start]) and _ADJUNCT_VERB.fullmatch(first)
+                    main = next((c for c in reversed(done) if c.actors and c.type == cand.type), None)
+                    if adjunct and main is not None:
+                        # "China sanctions X, barring him from entering China": a participle
+                        # after a comma shares the main clause's subject.
+                        cand.actors, cand.actor_from = list(main.actors), "main clause"
+                        cand.targets = [t for t in cand.targets if t not in cand.actors] or list(main.targets)
+                done.append(cand)
             yield cand
 
     @staticmethod
@@ -703,7 +725,9 @@ class ActionDetector:
                 cand.reason = f"another state's mission ({owners[0]})"
                 return
             # "It ordered the closure of Ethiopia's consulates": the orderer is the host.
-            if cand.actor_from == "owner" and _ORDER.search(sentence[max(0, trig.start - 40) : trig.start]):
+            # "Russia orders Poland to close its consulate": the one ordered does not choose.
+            ordered = _ORDER.search(sentence[max(0, trig.start - 40) : trig.start])
+            if ordered and (cand.actor_from == "owner" or not trig.nominal):
                 cand.reason = "a host ordering another state's mission closed"
                 return
             # "Somalia shuts consulates in Hargeisa": missions on the actor's own soil are
@@ -787,8 +811,8 @@ class ActionDetector:
         detection, else the article's lead state (first mentioned, then most mentioned).
         """
         complete = [c for c in found if not c.reason and _pairs(c)]
-        ranked = [code for code, _ in Counter(m.code for m in mentions if m.state).most_common()]
-        first_state = next((m.code for m in mentions if m.state), None)
+        ranked = [code for code, _ in Counter(m.code for m in mentions if is_state(m.code)).most_common()]
+        first_state = next((m.code for m in mentions if is_state(m.code)), None)
         leads = _dedupe(([first_state] if first_state else []) + ranked)
         for cand in found:
             if cand.reason or _pairs(cand):
@@ -858,16 +882,38 @@ def _year_of(published: str | None) -> int:
 
 
 def _mentions(entities: Sequence[Entity]) -> list[_Mention]:
-    """States (and organisations, as possible targets) mentioned, by position."""
+    """States and organisations mentioned, by position.
+
+    Organisations (the EU, the UN, the ICC...) may act and be acted on, under an ``org:`` id
+    that can never be read as a country code; they never stand in for the article's lead state.
+    """
     out: list[_Mention] = []
     for e in sorted(entities, key=lambda e: (e.start, e.end)):
-        if e.country:
+        if e.kind == "org" and e.id:
+            out.append(_Mention(org_id(e.id), e.start, e.end, True, e.text))
+        elif e.country and is_state(e.country.upper()):
             out.append(_Mention(e.country.upper(), e.start, e.end, True, e.text))
-        elif e.kind == "country":
+        elif e.kind == "country" and is_state(e.id.upper()):
             out.append(_Mention(e.id.upper(), e.start, e.end, True, e.text))
-        elif e.kind == "org" and e.id:
-            out.append(_Mention(e.id.upper(), e.start, e.end, False, e.text))
     return out
+
+
+ORG_PREFIX = "org:"
+# Organisation ids of three capitals that the entity stage may still give bare (before it
+# prefixed them): never a state, though they look like an ISO code.
+_BARE_ORGS = frozenset(
+    {"UNO", "ICC", "ICJ", "IMF", "WHO", "WTO", "OAS", "SCO", "GCC", "EAC", "IOM", "ILO", "FAO", "WFP"}
+)
+
+
+def org_id(code: str) -> str:
+    """``org:EU`` for an organisation id, whether the entity stage gave ``EU`` or ``org:EU``."""
+    return code if code.startswith(ORG_PREFIX) else ORG_PREFIX + code.upper()
+
+
+def is_state(code: str) -> bool:
+    """An ISO 3166 alpha-3 code (or XKX): three capitals and not a known organisation."""
+    return bool(re.fullmatch(r"[A-Z]{3}", code)) and code not in _BARE_ORGS
 
 
 def _dedupe(items: Iterator[str] | Sequence[str]) -> list[str]:
@@ -990,6 +1036,76 @@ def _attach(
     return out
 
 
+# A participle adjunct: a non-finite verb right after a comma ("..., barring him from ...").
+_ADJUNCT = re.compile(r",\s*$")
+_ADJUNCT_VERB = re.compile(r"\w+(?:ing|ando|iendo|endo)", FLAGS)
+
+# A sentence cut off by the feed ("... and expelled the…"): the last clause is incomplete.
+_CUT = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
+
+
+def _cut_off(sentence: str, trig: _Trigger) -> str:
+    """A trigger in the unfinished last clause of a truncated sentence: no action from it."""
+    if not _CUT.search(sentence):
+        return ""
+    rest = sentence[trig.end :]
+    return "" if re.search(r"[,;:.!?]", _CUT.sub("", rest)) else "cut off mid-clause"
+
+
+def _cause(cl: _CompiledLang, sentence: str, trig: _Trigger) -> str:
+    """The cause phrase a nominal or non-finite trigger stands in, or ''."""
+    words = sentence[trig.start : trig.end].split()
+    non_finite = trig.nominal or bool(words and re.fullmatch(r"\w+(?:ing|ando|iendo|endo)", words[0], FLAGS))
+    if cl.cause is None or not non_finite:
+        return ""
+    head = re.split(r"[,;:]", sentence[: trig.start])[-1][-50:]
+    hit = cl.cause.search(head)
+    return " ".join(hit.group().split()[:3]) if hit else ""
+
+
+# Evidence weights: what a reader would check before trusting a lone report.
+CONFIDENCE_PENALTIES = {
+    "nominal": 0.15,  # a noun ("the expulsion of") rather than a verb of doing
+    "actor_attached": 0.1,  # actor read off a role noun ("embassy in X") rather than a subject
+    "actor_article": 0.3,  # actor not in the sentence: taken from the rest of the article
+    "target_article": 0.2,  # target not in the sentence
+    "cause": 0.4,  # a step named as the cause of another ("in response to X's sanctions")
+}
+
+
+def confidence(cand: Candidate) -> tuple[float, tuple[str, ...]]:
+    """Confidence in a kept candidate (0..1) and the evidence, named.
+
+    Polarity, modality, time and sentence completeness have already dropped what they
+    rule out; what is left is graded by how directly the sentence states the action.
+    """
+    score = 1.0
+    reasons = [f"trigger: {'noun' if cand.nominal else cand.kind}"]
+    if cand.nominal:
+        score -= CONFIDENCE_PENALTIES["nominal"]
+    if cand.actor_from in ("article", "reprisal"):
+        score -= CONFIDENCE_PENALTIES["actor_article"]
+        reasons.append(f"actor: {cand.actor_from}")
+    elif cand.actor_from in ("location", "owner"):
+        score -= CONFIDENCE_PENALTIES["actor_attached"]
+        reasons.append(f"actor: role noun ({cand.actor_from})")
+    else:
+        reasons.append(f"actor: same clause ({cand.actor_from or 'list'})")
+    if cand.target_from in ("article", "reprisal"):
+        score -= CONFIDENCE_PENALTIES["target_article"]
+        reasons.append(f"target: {cand.target_from}")
+    else:
+        reasons.append("target: same sentence")
+    if cand.cause:
+        score -= CONFIDENCE_PENALTIES["cause"]
+        reasons.append(f"clause: cause of another step ({cand.cause!r})")
+    else:
+        reasons.append("clause: affirmative, current")
+    if cand.mutual:
+        reasons.append("mutual: stated")
+    return round(max(score, 0.0), 2), tuple(reasons)
+
+
 def _clause_of(sentence: str, trig: _Trigger) -> str:
     """The trigger's clause: from the last clause break before it to the next one after it."""
     head = re.split(r"[,;:]", sentence[: trig.start])[-1]
@@ -1012,21 +1128,18 @@ def _subject_head(cl: _CompiledLang, sentence: str, cue: _Cue, trig: _Trigger) -
 # Languages whose subordinate clauses and perfects put the verb last.
 VERB_FINAL = frozenset({"de", "nl"})
 
-# Characters searched before a trigger for another sense of its words.
-SENSE_BEFORE_CHARS = 200
-
 
 def _other_sense(cl: _CompiledLang, sentence: str, trig: _Trigger) -> str:
     """Why the trigger is used in a non-diplomatic sense (a travel ban on all citizens, a court's
     entry ban, a suspension of nuclear tests, a sports ban), or ''.
 
-    Looked for in the clause around the trigger: up to SENSE_BEFORE_CHARS before it (within
-    the sentence part after a semicolon) and up to the next comma after it.
+    Looked for before the trigger (within the sentence part after a semicolon) and after it
+    up to the next comma or coordination.
     """
     rx = cl.other_sense.get(trig.type)
     if rx is None:
         return ""
-    head = sentence[: trig.start].rsplit(";", 1)[-1][-SENSE_BEFORE_CHARS:]
+    head = sentence[: trig.start].rsplit(";", 1)[-1]
     tail = re.split(r"[,;:]|\s(?:and|or|y|o|et|ou|und|oder|e|en|dan|atau)\s", sentence[trig.end : trig.end + 80])[0]
     hit = rx.search(head + sentence[trig.start : trig.end] + tail)
     return f"other sense: {hit.group()!r}" if hit else ""
@@ -1067,16 +1180,20 @@ def _modality(cl: _CompiledLang, sentence: str, trig: _Trigger, spent: Sequence[
             return f"modality: {hits[-1].group()!r}"
     tail = sentence[trig.end : trig.end + BLOCK_AFTER_CHARS]
     if cl.block_after:
-        hit = cl.block_after.search(tail)
-        if hit and not re.search(r"[.;,]", tail[: hit.start()]):
-            return f"negated: {hit.group()!r}"
+        after = cl.block_after.search(tail)
+        if after and not re.search(r"[.;,]", tail[: after.start()]):
+            return f"negated: {after.group()!r}"
     if cl.cancel_after:
         # "X weighed expelling the envoy, but the minister ruled the measure out": a later
         # clause of the same sentence that discards the step cancels it.
-        hit = cl.cancel_after.search(sentence[trig.end :])
-        if hit:
-            return f"cancelled: {hit.group()!r}"
+        later = cl.cancel_after.search(sentence[trig.end :])
+        if later:
+            return f"cancelled: {later.group()!r}"
     return ""
+
+
+# A year right before a trigger ("Ukraine's 2022 break in ties", "the 2019 expulsions").
+_YEAR_PREMODIFIER = re.compile(r"(?<!\d)((?:1[89]|20)\d\d)(?:[\s-]+[\w-]+)?\s*$")
 
 
 def _background(cl: _CompiledLang, sentence: str, trig: _Trigger, year: int, others: Sequence[_Trigger] = ()) -> str:
@@ -1095,6 +1212,9 @@ def _background(cl: _CompiledLang, sentence: str, trig: _Trigger, year: int, oth
         hit = cl.bg_strong.search(window) or cl.bg_strong.search(clause)
         if hit:
             return f"background: {hit.group()!r}"
+    premodifier = _YEAR_PREMODIFIER.search(sentence[max(0, trig.start - 25) : trig.start])
+    if premodifier and int(premodifier.group(1)) < year:
+        return f"background: {premodifier.group(1)!r}"  # "Ukraine's 2022 break in ties"
     for m in cl.year.finditer(sentence):
         y = int(m.group(1))
         if y >= year:

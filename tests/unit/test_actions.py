@@ -17,10 +17,12 @@ from transforms.actions import (
     ActionDetector,
     DetectActions,
     DetectActionsFn,
+    confidence,
+    is_state,
     load_lexicon,
     split_sentences,
 )
-from transforms.records import Action, Article, Entity
+from transforms.records import Article, Entity
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "configs"
@@ -253,11 +255,24 @@ def test_person_resolves_to_their_state(detector: ActionDetector) -> None:
     assert {(a.type, a.actor, a.target) for a in found} == {("expel_diplomat", "PRY", "CHL")}
 
 
-def test_organisation_may_be_a_target_but_not_an_actor(detector: ActionDetector) -> None:
+def test_organisation_gets_an_org_id_as_target(detector: ActionDetector) -> None:
     text = "Mali expelled the UN envoy."
     un = Entity("UNO", "org", "UN", 17, 19, None, None, "name")
     found = detector.detect(text, "en", [*entities_for(text), un], PUBLISHED)
-    assert {(a.type, a.actor, a.target) for a in found} == {("expel_diplomat", "MLI", "UNO")}
+    assert {(a.type, a.actor, a.target) for a in found} == {("expel_diplomat", "MLI", "org:UNO")}
+
+
+@pytest.mark.parametrize("org_id", ["EU", "org:EU"])
+def test_organisation_may_act_and_is_never_a_country(detector: ActionDetector, org_id: str) -> None:
+    text = "The EU imposed sanctions on Malian officials."
+    eu = Entity(org_id, "org", "EU", 4, 6, None, None, "name")
+    found = detector.detect(text, "en", [*entities_for(text), eu], PUBLISHED)
+    assert {(a.type, a.actor, a.target) for a in found} == {("impose_sanctions", "org:EU", "MLI")}
+
+
+def test_is_state_tells_countries_from_organisations() -> None:
+    assert is_state("MEX") and is_state("XKX")
+    assert not is_state("UNO") and not is_state("ICC") and not is_state("org:EU") and not is_state("EU")
 
 
 # --------------------------------------------------------------------------- mutual steps
@@ -430,8 +445,8 @@ def test_staff_brought_home_in_a_rupture_is_not_a_recall(detector: ActionDetecto
 def test_one_action_per_key_keeps_the_first_sentence(detector: ActionDetector) -> None:
     text = "Ghana expels Norwegian diplomats\nGhana expelled two Norwegian diplomats on Friday."
     found = detector.detect(text, "en", entities_for(text), PUBLISHED)
-    assert found == [
-        Action("expel_diplomat", "GHA", "NOR", "166", "SANCTION", "Ghana expels Norwegian diplomats"),
+    assert [(a.type, a.actor, a.target, a.cameo, a.plover, a.sentence) for a in found] == [
+        ("expel_diplomat", "GHA", "NOR", "166", "SANCTION", "Ghana expels Norwegian diplomats"),
     ]
 
 
@@ -1055,3 +1070,53 @@ def test_a_listed_nominalisation_is_a_noun_not_a_verb(detector: ActionDetector) 
 def test_compound_adjectives_keep_a_demonym_on_its_noun(detector: ActionDetector) -> None:
     text = "Kenya and Norway impose sanctions on Ghanaian far-right ministers, including asset freezes."
     assert keys(detector, text, "en") == {("impose_sanctions", "KEN", "GHA"), ("impose_sanctions", "NOR", "GHA")}
+
+
+def test_every_action_carries_confidence_and_named_reasons(detector: ActionDetector) -> None:
+    (action,) = detector.detect(
+        "Ghana expelled two Norwegian diplomats.",
+        "en",
+        entities_for("Ghana expelled two Norwegian diplomats."),
+        PUBLISHED,
+    )
+    assert action.confidence == 1.0
+    assert "trigger: verb" in action.reasons and "actor: same clause (subject)" in action.reasons
+
+
+def test_a_step_named_as_the_cause_of_another_has_low_confidence(detector: ActionDetector) -> None:
+    text = (
+        "Kenya bans 30 Ghanaian officials from entering the country in response to Ghana's sanctions on Kenyan firms."
+    )
+    found = {(a.type, a.actor, a.target): a for a in detector.detect(text, "en", entities_for(text), PUBLISHED)}
+    assert found[("impose_sanctions", "KEN", "GHA")].confidence >= 0.7
+    cause = found[("impose_sanctions", "GHA", "KEN")]
+    assert cause.confidence < 0.7 and any(r.startswith("clause: cause") for r in cause.reasons)
+
+
+def test_confidence_is_lower_when_the_actor_comes_from_the_article(detector: ActionDetector) -> None:
+    text = "Ghana acts.\nThe government expelled two Norwegian diplomats."
+    cands = [c for c in detector.candidates(text, "en", entities_for(text), PUBLISHED) if not c.reason]
+    assert cands and cands[0].actor_from == "article"
+    assert confidence(cands[0])[0] < 1.0
+
+
+def test_no_action_from_a_sentence_cut_off_mid_clause(detector: ActionDetector) -> None:
+    assert keys(detector, "Ghana said on Friday it expelled two Norwegian…", "en") == set()
+    assert keys(detector, "Ghana expelled two Norwegian diplomats, and officials said…", "en") == {
+        ("expel_diplomat", "GHA", "NOR")
+    }
+
+
+def test_a_participle_after_a_comma_shares_the_main_subject(detector: ActionDetector) -> None:
+    text = "The Kenyan government sanctions a former Ghanaian senator, barring him from entering Kenya."
+    assert keys(detector, text, "en") == {("impose_sanctions", "KEN", "GHA")}
+
+
+def test_a_year_before_the_trigger_dates_it(detector: ActionDetector) -> None:
+    text = "Kenya and Ghana restore relations, reversing Kenya's 2019 break in ties with Ghana."
+    assert ("sever_relations", "KEN", "GHA") not in keys(detector, text, "en")
+
+
+def test_a_host_ordering_a_mission_closed_is_not_its_owner_closing_it(detector: ActionDetector) -> None:
+    text = "Kenya orders Ghana to close its consulate in Mombasa."
+    assert ("close_embassy", "GHA", "KEN") not in keys(detector, text, "en")
