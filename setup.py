@@ -9,7 +9,7 @@ setup(
     version="0.1.0",
     description="Streaming multilingual news monitoring: stories and diplomatic-action alerts",
     python_requires=">=3.11,<3.13",
-    packages=["pipeline", "transforms"],
+    packages=["pipeline", "transforms", "transforms.actions"],
     install_requires=[
         f"apache-beam[gcp]=={BEAM_VERSION}",
         "feedparser>=6.0.11,<7",
