@@ -1120,3 +1120,20 @@ def test_a_year_before_the_trigger_dates_it(detector: ActionDetector) -> None:
 def test_a_host_ordering_a_mission_closed_is_not_its_owner_closing_it(detector: ActionDetector) -> None:
     text = "Kenya orders Ghana to close its consulate in Mombasa."
     assert ("close_embassy", "GHA", "KEN") not in keys(detector, text, "en")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Kenya extends its sanctions against Ghana by a year."),
+        ("de", "Österreich verlängert die Sanktionen gegen Ungarn um ein Jahr."),
+        ("de", "Österreich hat mit der Ausweisung der ungarischen Diplomaten gedroht."),
+        ("de", "Österreich lehnt die Ausweisung der ungarischen Diplomaten ab."),
+        ("nl", "Oostenrijk heeft met de uitwijzing van Hongaarse diplomaten gedreigd."),
+        ("es", "Chile prorroga las sanciones contra Perú."),
+    ],
+)
+def test_extensions_verb_final_threats_and_refusals_are_not_new_actions(
+    detector: ActionDetector, lang: str, text: str
+) -> None:
+    assert keys(detector, text, lang) == set()

@@ -10,7 +10,8 @@ CONFIDENCE_PENALTIES = {
     "actor_attached": 0.1,  # actor read off a role noun ("embassy in X") rather than a subject
     "actor_article": 0.3,  # actor not in the sentence: taken from the rest of the article
     "target_article": 0.2,  # target not in the sentence
-    "cause": 0.4,  # a step named as the cause of another ("in response to X's sanctions")
+    "cause": 0.4,
+    "target_place": 0.35,  # the target is only a place where the sanctioned operate ("in X")  # a step named as the cause of another ("in response to X's sanctions")
 }
 
 
@@ -35,6 +36,9 @@ def confidence(cand: Candidate) -> tuple[float, tuple[str, ...]]:
     if cand.target_from in ("article", "reprisal"):
         score -= CONFIDENCE_PENALTIES["target_article"]
         reasons.append(f"target: {cand.target_from}")
+    elif cand.target_place:
+        score -= CONFIDENCE_PENALTIES["target_place"]
+        reasons.append("target: a place ('in X'), not an owner")
     else:
         reasons.append("target: same sentence")
     if cand.cause:

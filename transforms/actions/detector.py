@@ -352,6 +352,10 @@ class ActionDetector:
         target_codes = [c for c in _dedupe(mentions[i].code for i in targets) if c not in actor_codes]
         cand.actors = actor_codes
         cand.target_from = "sentence" if target_codes else ""
+        if target_codes and role in ("owner", "after"):
+            # Sanctions on people "in Cambodia" do not say Cambodia is the one sanctioned.
+            named = [m for m in mentions if m.code == target_codes[0]]
+            cand.target_place = all(cl.located_before.search(sentence[max(0, m.start - 25) : m.start]) for m in named)
         mutual = bool(cl.mutual and cl.mutual.search(_clause_of(sentence, trig)))
         if len(actor_codes) >= 2:
             # Compound subject: each acts on the other unless a separate target is named.

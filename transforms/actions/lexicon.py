@@ -180,7 +180,7 @@ class _CompiledLang:
         cause = _alt(g("cause"))
         # "in response to Japan's sanctions", "for granting asylum": a step named as the cause
         # of another is usually an earlier one.
-        self.cause = re.compile(rf"(?<!\w)(?:{cause})(?:\s+[\w'’-]+){{0,4}}[\s'’]*$", FLAGS) if cause else None
+        self.cause = re.compile(rf"(?<!\w)(?:{cause})(?:\s+[\w.'’-]+){{0,4}}[\s'’]*$", FLAGS) if cause else None
         senses = grammar.get("other_sense") or {}
         self.other_sense = {name: _words((senses.get(name) or {}).get(lang) or []) for name in ACTION_TYPES}
         self.block_after = _words(g("block_after"))
@@ -249,6 +249,9 @@ class _CompiledLang:
         before_filler = _alt(list(grammar.get("filler") or []) + _ADJECTIVE_FILLERS)
         place = _alt(g("location_prep") + g("origin_prep") + g("partner_prep"))
         self.place_before = re.compile(rf"(?<!\w)(?:{place})(?:\s+(?:{before_filler}))*[\s'’]*$", FLAGS)
+        located = _alt(g("location_prep"))
+        # "scam rings operating in Cambodia": a place named after a preposition of location.
+        self.located_before = re.compile(rf"(?<!\w)(?:{located})(?:\s+(?:{before_filler}))*[\s'’]*$", FLAGS)
         fillers = list(grammar.get("filler") or []) + _ADJECTIVE_FILLERS
         before_filler = _alt(fillers)
         filler = _alt(fillers + list(grammar.get("possessive") or []) + list(grammar.get("country_noun") or []))
