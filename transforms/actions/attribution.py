@@ -35,8 +35,8 @@ class Candidate:
     context_noun: bool = False  # a nominalisation inside another action's clause ("over the asylum")
     nominal: bool = False
     kind: str = "verb"
-    cause: str = ""
-    target_place: bool = False  # the target is only named as a place ("rings operating in X")  # the cause phrase a non-finite or nominal trigger sits in ("in response to")
+    cause: str = ""  # the cause phrase a non-finite or nominal trigger sits in ("in response to")
+    target_place: bool = False  # the target is only named as a place ("rings operating in X")
 
 
 def _mentions(entities: Sequence[Entity]) -> list[_Mention]:

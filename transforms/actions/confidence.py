@@ -10,8 +10,8 @@ CONFIDENCE_PENALTIES = {
     "actor_attached": 0.1,  # actor read off a role noun ("embassy in X") rather than a subject
     "actor_article": 0.3,  # actor not in the sentence: taken from the rest of the article
     "target_article": 0.2,  # target not in the sentence
-    "cause": 0.4,
-    "target_place": 0.35,  # the target is only a place where the sanctioned operate ("in X")  # a step named as the cause of another ("in response to X's sanctions")
+    "cause": 0.4,  # a step named as the cause of another ("in response to X's sanctions")
+    "target_place": 0.35,  # the target is only a place where the sanctioned operate ("in X")
 }
 
 
