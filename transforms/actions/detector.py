@@ -354,8 +354,8 @@ class ActionDetector:
         cand.target_from = "sentence" if target_codes else ""
         if target_codes and role in ("owner", "after"):
             # Sanctions on people "in Cambodia" do not say Cambodia is the one sanctioned.
-            places = [m for m in mentions if m.code == target_codes[0]]
-            cand.target_place = all(cl.located_before.search(sentence[max(0, m.start - 25) : m.start]) for m in places)
+            sites = [m for m in mentions if m.code == target_codes[0]]
+            cand.target_place = all(cl.located_before.search(sentence[max(0, m.start - 25) : m.start]) for m in sites)
         mutual = bool(cl.mutual and cl.mutual.search(_clause_of(sentence, trig)))
         if len(actor_codes) >= 2:
             # Compound subject: each acts on the other unless a separate target is named.
