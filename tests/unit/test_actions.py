@@ -144,8 +144,10 @@ def test_split_sentences_splits_lines_and_keeps_offsets() -> None:
         assert text[start : start + len(sentence)] == sentence
 
 
-def test_split_sentences_needs_a_capital_after_the_period() -> None:
-    assert len(split_sentences("Growth was 2.5 per cent. it was not split here.")) == 1
+def test_split_sentences_uses_each_languages_abbreviations() -> None:
+    assert len(split_sentences("Growth was 2.5 per cent in the U.S. on Jan. 5 this year.")) == 1
+    german = [s for _, s in split_sentences("Herr Dr. Müller kam am 5. Mai nach Wien. Er ging.", "de")]
+    assert german == ["Herr Dr. Müller kam am 5. Mai nach Wien.", "Er ging."]
 
 
 # --------------------------------------------------------------------------- triggers, per language

@@ -112,7 +112,7 @@ class ActionDetector:
         compiled = [self.langs[code]] if code in self.langs else list(self.langs.values())
         year = _year_of(published)
         mentions = _mentions(entities)
-        sentences = split_sentences(text)
+        sentences = split_sentences(text, code if code.isalpha() and code != "un" else "en")
         found: list[Candidate] = []
         for cl in compiled:
             for index, (offset, sentence) in enumerate(sentences):
