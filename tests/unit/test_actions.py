@@ -1139,3 +1139,21 @@ def test_extensions_verb_final_threats_and_refusals_are_not_new_actions(
     detector: ActionDetector, lang: str, text: str
 ) -> None:
     assert keys(detector, text, lang) == set()
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Will Kenya expel the Ghanaian diplomats?"),
+        ("es", "¿Romperá Chile relaciones con Perú?"),
+        ("de", "Weist Österreich die ungarischen Diplomaten aus?"),
+    ],
+)
+def test_questions_are_not_actions(detector: ActionDetector, lang: str, text: str) -> None:
+    assert keys(detector, text, lang) == set()
+
+
+def test_a_question_after_a_reported_action_does_not_undo_it(detector: ActionDetector) -> None:
+    assert keys(detector, "Kenya expelled two Ghanaian diplomats. What comes next?", "en") == {
+        ("expel_diplomat", "KEN", "GHA")
+    }

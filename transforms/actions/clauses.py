@@ -88,6 +88,8 @@ def _modality(cl: _CompiledLang, sentence: str, trig: _Trigger, spent: Sequence[
     that X will lift all sanctions"). ``spent`` are object cues that belong to this trigger
     or to an earlier one ("suspends negotiations ... and summons"): not blockers here.
     """
+    if re.search(r"\?[\"'»”’)\]]*$", sentence[trig.end :].split(".")[0].rstrip()):
+        return "modality: a question"  # "Will Kenya expel the envoy?", "¿Romperá Chile con Perú?"
     start = max(0, trig.start - BLOCK_BEFORE_CHARS)
     scope = sentence[start : trig.start]
     for sep in (";", ":", " — ", " – ", "(", "\u00ab", "\u201c"):
