@@ -30,6 +30,7 @@ setup(
         "jinja2>=3.1,<4",
         "pydantic>=2.6,<3",
         "charset-normalizer>=3.3,<4",
+        "sentencex>=1.0.30,<2",
     ],
     extras_require={
         "test": [

@@ -161,6 +161,12 @@ def add_subscribe_parser(subparsers: Any) -> argparse.ArgumentParser:
         action="append",
         help="only this action type, CAMEO or PLOVER code; repeatable or comma-separated",
     )
+    sub.add_argument(
+        "--basis",
+        action="append",
+        choices=("single_source", "corroborated"),
+        help="only alerts on this basis: one confident report, or two outlets or languages agreeing; repeatable",
+    )
     sub.add_argument("--json", action="store_true", help="print JSON lines instead of text")
     sub.add_argument("--max-messages", type=int, default=0, help="exit after printing N alerts (0: no limit)")
     sub.add_argument("--timeout", type=float, default=0.0, help="exit after SECONDS (0: run until Ctrl-C)")
@@ -264,7 +270,7 @@ def run_subscribe(args: argparse.Namespace, out: TextIO | None = None, err: Text
         return 2
     printer = AlertPrinter(
         out,
-        AlertFilter.of(_split_csv(args.country), _split_csv(args.action)),
+        AlertFilter.of(_split_csv(args.country), _split_csv(args.action), args.basis or ()),
         SeenIds(max_items=max(1, args.remember)),
         as_json=args.json,
         max_messages=max(0, args.max_messages),

@@ -1,4 +1,9 @@
-"""Alerts: one per (story, actor, action, target) the first time it appears; updates after.
+"""Alerts: one per (story, actor, action, target) the first time it is trustworthy; updates after.
+
+An action is alerted when its detector confidence is high (``single_source``), or when a second
+outlet or a second language reports the same (actor, type, target) in the same story
+(``corroborated``); the alert names its basis, outlets and languages. A lone low-confidence
+mention raises nothing and does not count as "already alerted".
 
 The ``alert_id`` is a hash of (actor, action, target) and the renotify period of the report
 (``alert_episode``), not of the story: a replay, a restart (even once the story's first
@@ -16,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
@@ -26,6 +32,11 @@ from transforms.records import Action, Article, event_order, stable_id
 # Within this window after an action was last reported, another story reporting the same
 # (actor, type, target) is taken to recall it, not to announce a new one.
 DEFAULT_RENOTIFY_S = 14 * 24 * 3600
+# A lone report needs this detector confidence (transforms.actions.confidence) to alert.
+DEFAULT_MIN_CONFIDENCE = 0.7
+SINGLE_SOURCE = "single_source"
+CORROBORATED = "corroborated"
+BASES = (SINGLE_SOURCE, CORROBORATED)
 
 
 def alert_id(episode: str, actor: str, action_type: str, target: str) -> str:
@@ -50,9 +61,37 @@ def is_tracked(action: Action, tracked: frozenset[str] | None) -> bool:
 
 
 def party(code: str) -> dict[str, str]:
+    """Code and display name; organisations (``org:EU``) keep their id and get their name."""
     from transforms.entities import country_name
 
-    return {"code": code, "name": country_name(code)}
+    name = country_name(code)
+    return {"code": code, "name": country_name(code.removeprefix("org:")) if name == code else name}
+
+
+def outlet(article: Article) -> str:
+    """Who published the article: the link's host, else the feed's title."""
+    host = urlsplit(article.link or "").hostname or ""
+    return host.removeprefix("www.") or article.feed or article.source
+
+
+@dataclass
+class _Sources:
+    """Outlets, languages and links that reported one action in one story."""
+
+    outlets: set[str] = field(default_factory=set)
+    languages: set[str] = field(default_factory=set)
+    links: list[str] = field(default_factory=list)
+
+    def add(self, article: Article) -> None:
+        self.outlets.add(outlet(article))
+        if article.lang and article.lang != "und":
+            self.languages.add(article.lang)
+        if article.link not in self.links:
+            self.links.append(article.link)
+
+    @property
+    def basis(self) -> str:
+        return CORROBORATED if len(self.outlets) >= 2 or len(self.languages) >= 2 else SINGLE_SOURCE
 
 
 @dataclass
@@ -71,17 +110,27 @@ class ActionAlerts:
     """
 
     by_story: dict[str, _Raised] = field(default_factory=dict)
-    last_seen_ts: float | None = None
+    sources: dict[str, _Sources] = field(default_factory=dict)
+    last_seen_ts: float | None = None  # last report of the action once it has been alerted
 
 
 def observe(
-    state: ActionAlerts, article: Article, action: Action, renotify_s: float = DEFAULT_RENOTIFY_S
+    state: ActionAlerts,
+    article: Article,
+    action: Action,
+    renotify_s: float = DEFAULT_RENOTIFY_S,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
 ) -> dict[str, Any] | None:
     """Feed one (article, action) in event-time order; return the alert or update it causes."""
     story_id = article.story_id or article.id
+    sources = state.sources.setdefault(story_id, _Sources())
+    before = sources.basis
+    sources.add(article)
+    known = state.by_story.get(story_id)
+    if known is None and action.confidence < min_confidence and sources.basis != CORROBORATED:
+        return None  # a lone, uncertain mention: wait for a second outlet or language
     recently_alerted = state.last_seen_ts is not None and article.published_ts - state.last_seen_ts < renotify_s
     state.last_seen_ts = max(state.last_seen_ts or article.published_ts, article.published_ts)
-    known = state.by_story.get(story_id)
     if known is None:
         if recently_alerted:
             return None  # the same action, alerted in another story within the window
@@ -94,18 +143,27 @@ def observe(
             "target": party(action.target),
             "story_id": story_id,
             "headline": article.title,
-            "languages": [article.lang],
-            "article_links": [article.link],
+            "languages": sorted(sources.languages) or [article.lang],
+            "article_links": list(sources.links),
             "first_seen": article.published,
+            "basis": sources.basis,
+            "outlets": sorted(sources.outlets),
+            "confidence": action.confidence,
+            "reasons": list(action.reasons),
             "evidence": {"sentence": action.sentence, "lang": article.lang, "link": article.link},
         }
-        state.by_story[story_id] = _Raised(payload, {article.lang})
+        state.by_story[story_id] = _Raised(payload, set(sources.languages) or {article.lang})
         return copy.deepcopy(payload)
     if article.link not in known.payload["article_links"]:
         known.payload["article_links"].append(article.link)
-    if article.lang in known.languages or article.lang == "und":
+    known.payload["outlets"] = sorted(sources.outlets)
+    known.payload["basis"] = sources.basis
+    new_language = article.lang not in known.languages and article.lang != "und"
+    newly_corroborated = before != CORROBORATED and sources.basis == CORROBORATED
+    if not (new_language or newly_corroborated):
         return None
-    known.languages.add(article.lang)
+    if new_language:
+        known.languages.add(article.lang)
     known.payload["languages"] = sorted(known.languages)
     update = copy.deepcopy(known.payload)
     update["kind"] = "update"
@@ -124,31 +182,37 @@ def tracked_actions(article: Article, tracked: frozenset[str] | None) -> Iterato
             yield (action.actor, action.type, action.target), article, action
 
 
-def alerts_in_order(items: Iterable[tuple[Article, Action]], renotify_s: float) -> Iterator[dict[str, Any]]:
+def alerts_in_order(
+    items: Iterable[tuple[Article, Action]], renotify_s: float, min_confidence: float = DEFAULT_MIN_CONFIDENCE
+) -> Iterator[dict[str, Any]]:
     """The alerts and updates of one action key, its (article, action)s taken in event-time order."""
     state = ActionAlerts()
     for article, action in sorted(items, key=lambda item: event_order(item[0])):
-        payload = observe(state, article, action, renotify_s)
+        payload = observe(state, article, action, renotify_s, min_confidence)
         if payload is not None:
             yield payload
 
 
 def alerts_for(
-    articles: Iterable[Article], tracked: frozenset[str] | None = None, renotify_s: float = DEFAULT_RENOTIFY_S
+    articles: Iterable[Article],
+    tracked: frozenset[str] | None = None,
+    renotify_s: float = DEFAULT_RENOTIFY_S,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
 ) -> list[dict[str, Any]]:
     """All alerts and updates for articles with story ids (the pure, whole-batch form)."""
     by_key: dict[ActionKey, list[tuple[Article, Action]]] = defaultdict(list)
     for article in articles:
         for key, _, action in tracked_actions(article, tracked):
             by_key[key].append((article, action))
-    return [payload for key in sorted(by_key) for payload in alerts_in_order(by_key[key], renotify_s)]
+    return [payload for key in sorted(by_key) for payload in alerts_in_order(by_key[key], renotify_s, min_confidence)]
 
 
 class RaiseAlertsFn(EventTimeOrderedFn[ActionAlerts]):
     """Per action key: (article, action)s in event-time order -> alerts and updates."""
 
-    def __init__(self, renotify_s: float) -> None:
+    def __init__(self, renotify_s: float, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> None:
         self.renotify_s = renotify_s
+        self.min_confidence = min_confidence
         self.idle_expiry_s = renotify_s  # after the window the state can only say "alert again"
         self.alerts = Metrics.counter("crosswire", "alerts")
         self.updates = Metrics.counter("crosswire", "alert_updates")
@@ -160,7 +224,7 @@ class RaiseAlertsFn(EventTimeOrderedFn[ActionAlerts]):
         return event_order(item[0])
 
     def handle(self, state: ActionAlerts, item: tuple[Article, Action]) -> Iterator[dict[str, Any]]:
-        payload = observe(state, item[0], item[1], self.renotify_s)
+        payload = observe(state, item[0], item[1], self.renotify_s, self.min_confidence)
         if payload is not None:
             (self.alerts if payload["kind"] == "alert" else self.updates).inc()
             yield payload
@@ -175,20 +239,25 @@ class RaiseAlerts(beam.PTransform):
     """
 
     def __init__(
-        self, tracked: frozenset[str] | None = None, renotify_s: float = DEFAULT_RENOTIFY_S, streaming: bool = True
+        self,
+        tracked: frozenset[str] | None = None,
+        renotify_s: float = DEFAULT_RENOTIFY_S,
+        streaming: bool = True,
+        min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     ) -> None:
         super().__init__()
         self.tracked, self.renotify_s, self.streaming = tracked, renotify_s, streaming
+        self.min_confidence = min_confidence
 
     def expand(self, articles: beam.PCollection) -> beam.PCollection:
-        tracked, renotify_s = self.tracked, self.renotify_s
+        tracked, renotify_s, min_confidence = self.tracked, self.renotify_s, self.min_confidence
         keyed = articles | "KeyByAction" >> beam.FlatMap(
             lambda a: (("|".join(key), (article, action)) for key, article, action in tracked_actions(a, tracked))
         ).with_output_types(tuple[str, tuple[Article, Action]])
         if self.streaming:
-            return keyed | "Novelty" >> beam.ParDo(RaiseAlertsFn(renotify_s))
+            return keyed | "Novelty" >> beam.ParDo(RaiseAlertsFn(renotify_s, min_confidence))
         return (
             keyed
             | "GroupByAction" >> beam.GroupByKey()
-            | "NoveltyPerAction" >> beam.FlatMap(lambda kv: alerts_in_order(kv[1], renotify_s))
+            | "NoveltyPerAction" >> beam.FlatMap(lambda kv: alerts_in_order(kv[1], renotify_s, min_confidence))
         )

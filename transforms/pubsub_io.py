@@ -27,7 +27,7 @@ import apache_beam as beam
 from apache_beam.io.gcp.pubsub import PubsubMessage, WriteToPubSub
 
 # Attributes let subscribers filter without decoding the payload.
-ATTRIBUTE_KEYS = ("alert_id", "kind", "actor", "target", "action", "story_id")
+ATTRIBUTE_KEYS = ("alert_id", "kind", "actor", "target", "action", "story_id", "basis")
 MAX_ATTRIBUTE_VALUE_BYTES = 1024  # Pub/Sub's limit on one attribute value
 HEADLINE_CHARS = 160
 
@@ -64,6 +64,7 @@ def alert_attributes(alert: Alert) -> dict[str, str]:
         "target": _code(alert.get("target")),
         "action": action.get("type") if isinstance(action, Mapping) else action,
         "story_id": alert.get("story_id"),
+        "basis": alert.get("basis"),  # single_source | corroborated
     }
     return {
         key: _truncate_utf8(str(value), MAX_ATTRIBUTE_VALUE_BYTES)
@@ -145,19 +146,24 @@ class AlertFilter:
 
     ``countries``: ISO alpha-3 codes matched against actor or target.
     ``actions``: action types (``persona_non_grata``), CAMEO or PLOVER codes.
+    ``bases``: ``single_source`` and/or ``corroborated`` (the alert's ``basis``).
     """
 
     countries: frozenset[str] = frozenset()
     actions: frozenset[str] = frozenset()
+    bases: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, countries: Iterable[str] = (), actions: Iterable[str] = ()) -> AlertFilter:
+    def of(cls, countries: Iterable[str] = (), actions: Iterable[str] = (), bases: Iterable[str] = ()) -> AlertFilter:
         return cls(
             frozenset(c.strip().upper() for c in countries if c.strip()),
             frozenset(a.strip().lower() for a in actions if a.strip()),
+            frozenset(b.strip().lower() for b in bases if b.strip()),
         )
 
     def __call__(self, alert: Alert) -> bool:
+        if self.bases and str(alert.get("basis") or "").lower() not in self.bases:
+            return False
         if self.countries:
             parties = {_code(alert.get("actor")).upper(), _code(alert.get("target")).upper()}
             if not parties & self.countries:

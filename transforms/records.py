@@ -40,7 +40,11 @@ class Entity:
 
 @dataclass(frozen=True)
 class Action:
-    """A diplomatic action an article reports as having happened."""
+    """A diplomatic action an article reports as having happened.
+
+    ``confidence`` (0..1) and ``reasons`` name the evidence behind it (transforms.actions.confidence):
+    the alert stage raises a lone mention only when it is confident.
+    """
 
     type: str
     actor: str
@@ -48,6 +52,8 @@ class Action:
     cameo: str
     plover: str
     sentence: str
+    confidence: float = 1.0
+    reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

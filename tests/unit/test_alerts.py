@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 
-from transforms.alerts import alert_id, alerts_for, is_tracked
+from transforms.alerts import alert_id, alerts_for, is_tracked, outlet, party
 from transforms.records import Action, Article
 
 PNG = Action("persona_non_grata", "PER", "MEX", "1662", "REDUCE_RELATIONS", "Peru declared ...")
 SEVER = Action("sever_relations", "PER", "MEX", "161", "REDUCE_RELATIONS", "Peru severed ...")
 
 
-def article(aid: str, ts: float, lang: str, actions=(PNG,), story="s1") -> Article:
+def article(aid: str, ts: float, lang: str, actions=(PNG,), story="s1", host="n.example") -> Article:
     return Article(
         id=aid,
-        link=f"https://n.example/{aid}",
+        link=f"https://{host}/{aid}",
         guid=aid,
         feed="F",
         title=f"title {aid}",
@@ -80,3 +80,52 @@ def test_untracked_countries_raise_nothing():
 def test_undetermined_language_does_not_count_as_new_coverage():
     out = alerts_for([article("a", 1, "en"), dataclasses.replace(article("b", 2, "und"))])
     assert [o["kind"] for o in out] == ["alert"]
+
+
+UNSURE = dataclasses.replace(
+    PNG, confidence=0.45, reasons=("trigger: noun", "clause: cause of another step ('in response to')")
+)
+
+
+def test_first_alert_says_single_source_with_its_outlet_and_evidence():
+    (alert,) = alerts_for([article("a", 1, "en")])
+    assert alert["basis"] == "single_source" and alert["outlets"] == ["n.example"]
+    assert alert["confidence"] == 1.0 and alert["languages"] == ["en"]
+
+
+def test_a_lone_uncertain_mention_raises_nothing():
+    assert alerts_for([article("a", 1, "en", actions=(UNSURE,))]) == []
+
+
+def test_a_second_outlet_corroborates_an_uncertain_mention():
+    out = alerts_for(
+        [article("a", 1, "en", actions=(UNSURE,)), article("b", 2, "en", actions=(UNSURE,), host="other.example")]
+    )
+    (alert,) = out
+    assert alert["basis"] == "corroborated" and alert["outlets"] == ["n.example", "other.example"]
+    assert alert["article_links"] == ["https://n.example/a", "https://other.example/b"]
+
+
+def test_a_second_language_corroborates_and_the_same_outlet_does_not():
+    same = alerts_for([article("a", 1, "en", actions=(UNSURE,)), article("b", 2, "en", actions=(UNSURE,))])
+    assert same == []
+    (alert,) = alerts_for([article("a", 1, "en", actions=(UNSURE,)), article("b", 2, "es", actions=(UNSURE,))])
+    assert alert["basis"] == "corroborated" and alert["languages"] == ["en", "es"]
+
+
+def test_a_confident_alert_is_updated_when_another_outlet_corroborates_it():
+    out = alerts_for([article("a", 1, "en"), article("b", 2, "en", host="other.example")])
+    assert [(o["kind"], o["basis"]) for o in out] == [("alert", "single_source"), ("update", "corroborated")]
+
+
+def test_an_uncertain_mention_does_not_count_as_already_alerted():
+    out = alerts_for(
+        [article("a", 1, "en", actions=(UNSURE,), story="s0"), article("b", 2, "en", story="s1")],
+    )
+    assert [(o["kind"], o["story_id"]) for o in out] == [("alert", "s1")]
+
+
+def test_outlet_and_organisation_names():
+    assert outlet(article("a", 1, "en", host="www.lemonde.fr")) == "lemonde.fr"
+    assert party("MEX") == {"code": "MEX", "name": "Mexico"}
+    assert party("org:XYZ")["code"] == "org:XYZ"

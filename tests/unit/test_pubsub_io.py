@@ -169,3 +169,12 @@ def test_publish_alerts_checks_topic() -> None:
     with pytest.raises(ValueError):
         PublishAlerts("alerts")
     PublishAlerts("projects/p/topics/alerts")
+
+
+def test_basis_is_an_attribute_and_a_filter() -> None:
+    alert = make_alert(basis="corroborated")
+    assert alert_attributes(alert)["basis"] == "corroborated"
+    assert AlertFilter.of(bases=["corroborated"])(alert)
+    assert not AlertFilter.of(bases=["single_source"])(alert)
+    assert AlertFilter.of(bases=["single_source", "corroborated"])(alert)
+    assert not AlertFilter.of(bases=["corroborated"])(make_alert())  # no basis: not corroborated

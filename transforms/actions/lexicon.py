@@ -1,0 +1,350 @@
+"""The action lexicon: ``configs/actions.yaml`` loaded, checked and compiled per language.
+
+Types, triggers, object cues and grammar cues are data; this module turns them into the
+regular expressions the other modules use, once at launch (a bad pattern fails there).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ACTION_TYPES: tuple[str, ...] = (
+    "sever_relations",
+    "persona_non_grata",
+    "expel_diplomat",
+    "recall_ambassador",
+    "grant_asylum",
+    "summon_ambassador",
+    "impose_sanctions",
+    "restore_relations",
+    "suspend_talks",
+    "close_embassy",
+)
+
+
+# verb/noun: a finite or non-finite verb, or a nominalisation; cued: a verb that is
+# diplomatic only beside its object cue even where the type needs none ("punish" +
+# "officials"); with_state: a verb whose object may be the partner state itself ("breaks
+# with Israel"), which then stands in for the cue.
+# leave: "must leave X", whose object X is the host sending the envoy away (the actor).
+# spanned: a verb whose span holds its own object ("calls off the meeting with X"), no cue needed.
+TRIGGER_KINDS: tuple[str, ...] = ("verb", "noun", "cued", "with_state", "leave", "spanned")
+
+
+TARGET_ROLES = frozenset({"owner", "location", "partner", "after"})
+
+
+# Cue sets whose attached states are never the subject of another trigger in the sentence.
+DIPLOMATIC_CUES = frozenset({"envoy", "diplomat", "embassy", "relations", "talks"})
+
+
+GRAMMAR_SECTIONS: tuple[str, ...] = (
+    "block_before",
+    "block_after",
+    "scope_break",
+    "background_strong",
+    "background_weak",
+    "recent_anchor",
+    "year_prep",
+    "passive_aux",
+    "agent",
+    "owner_prep",
+    "location_prep",
+    "partner_prep",
+    "mutual",
+    "reaction",
+    "subordinator",
+)
+
+
+FLAGS = re.IGNORECASE | re.UNICODE
+
+
+def load_lexicon(config_dir: Path) -> dict[str, Any]:
+    """Read ``configs/actions.yaml`` once at launch; fail fast with a clear message.
+
+    Returns plain, picklable data (dicts, lists, strings) for the DoFn constructor.
+    """
+    path = Path(config_dir) / "actions.yaml"
+    if not path.is_file():
+        raise FileNotFoundError(f"action lexicon not found: {path}")
+    lexicon: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    problems: list[str] = []
+    types = lexicon.get("types") or {}
+    for name in ACTION_TYPES:
+        spec = types.get(name)
+        if not spec:
+            problems.append(f"types.{name} missing")
+            continue
+        for key in ("cameo", "plover", "target_from"):
+            if not spec.get(key):
+                problems.append(f"types.{name}.{key} missing")
+        if spec.get("target_from") not in TARGET_ROLES:
+            problems.append(f"types.{name}.target_from must be one of {sorted(TARGET_ROLES)}")
+        cue = spec.get("cue")
+        if cue and cue not in (lexicon.get("cues") or {}) and cue not in (lexicon.get("cue_unions") or {}):
+            problems.append(f"types.{name}.cue {cue!r} is not a cue set")
+        if not (lexicon.get("triggers") or {}).get(name):
+            problems.append(f"triggers.{name} missing")
+    for section in GRAMMAR_SECTIONS:
+        if section not in (lexicon.get("grammar") or {}):
+            problems.append(f"grammar.{section} missing")
+    if problems:
+        raise ValueError(f"{path}: " + "; ".join(problems))
+    # Compile once here so a bad pattern fails at launch, not on a worker.
+    for lang in languages_of(lexicon):
+        _CompiledLang(lexicon, lang)
+    return lexicon
+
+
+def languages_of(lexicon: dict[str, Any]) -> list[str]:
+    """Languages that have triggers for at least one action type."""
+    langs: set[str] = set()
+    for per_lang in (lexicon.get("triggers") or {}).values():
+        langs.update(per_lang or {})
+    return sorted(langs)
+
+
+def _alt(patterns: Sequence[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns if p)
+
+
+# A pattern's ".{0,N}" gap may not cross a clause: punctuation or a coordinating conjunction
+# ends it ("zog Algerien nach und rief ... zurück" is two verbs, not one span).
+_GAP = r"(?:(?![,;:.!?]|\s(?:und|and|et|y|e|dan|oder|or|ou|aber|but|mais|pero|ma|maar|tetapi)\s).)"
+
+
+def _words(patterns: Sequence[str]) -> re.Pattern[str] | None:
+    """Whole-word alternation of fragments, or None when there are none."""
+    body = _alt([p.replace(".{0,", _GAP + "{0,") for p in patterns])
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", FLAGS) if body else None
+
+
+@dataclasses.dataclass(frozen=True)
+class _Trigger:
+    type: str
+    start: int
+    end: int
+    nominal: bool
+    kind: str = "verb"  # verb, noun, cued or with_state (see configs/actions.yaml)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Mention:
+    code: str
+    start: int
+    end: int
+    state: bool  # a state (may act); organisations may only be targets
+    text: str
+
+
+@dataclasses.dataclass(frozen=True)
+class _Cue:
+    name: str
+    start: int
+    end: int
+
+
+class _CompiledLang:
+    """Every regular expression one language needs, compiled once."""
+
+    def __init__(self, lexicon: dict[str, Any], lang: str):
+        self.lang = lang
+        grammar = lexicon["grammar"]
+
+        def g(section: str) -> list[str]:
+            value = grammar.get(section) or {}
+            return list(value.get(lang) or []) if isinstance(value, dict) else list(value)
+
+        self.triggers: list[tuple[str, re.Pattern[str], str]] = []
+        for name in ACTION_TYPES:
+            per_lang = (lexicon["triggers"].get(name) or {}).get(lang) or {}
+            for kind in TRIGGER_KINDS:
+                rx = _words(per_lang.get(kind) or [])
+                if rx is not None:
+                    self.triggers.append((name, rx, kind))
+        self.cues: dict[str, re.Pattern[str]] = {}
+        for name, per_lang in (lexicon.get("cues") or {}).items():
+            rx = _words((per_lang or {}).get(lang) or [])
+            if rx is not None:
+                self.cues[name] = rx
+        self.unions: dict[str, list[str]] = dict(lexicon.get("cue_unions") or {})
+        self.cue_stop = _words((lexicon.get("cue_stop") or {}).get(lang) or [])
+        self.block_before = _words(g("block_before"))
+        cause = _alt(g("cause"))
+        # "in response to Japan's sanctions", "for granting asylum": a step named as the cause
+        # of another is usually an earlier one.
+        self.cause = re.compile(rf"(?<!\w)(?:{cause})(?:\s+[\w.'’-]+){{0,4}}[\s'’]*$", FLAGS) if cause else None
+        senses = grammar.get("other_sense") or {}
+        self.other_sense = {name: _words((senses.get(name) or {}).get(lang) or []) for name in ACTION_TYPES}
+        self.block_after = _words(g("block_after"))
+        self.cancel_after = _words(g("cancel_after"))
+        self.sequence = _words(g("sequence"))
+        self.without = _words(g("without"))
+        object_relative = _alt(g("object_relative"))
+        article = _alt(list(grammar.get("filler") or []))
+        self.object_relative = (
+            re.compile(
+                rf"^\s*,?\s*(?:{object_relative})(?:(?<=['’])|(?!\w))\s*(?:(?:{article})\s+)?$",
+                FLAGS,
+            )
+            if object_relative
+            else None
+        )
+        precedent = _alt(g("precedent"))
+        # "Managua joined Mexico in cutting ties": the state whose step is followed acted
+        # earlier, in its own episode; it is not the actor here.
+        self.precedent = (
+            re.compile(rf"(?<!\w)(?:{precedent})(?:\s+[\w'’]+){{0,2}}[\s'’]*$", FLAGS) if precedent else None
+        )
+        self.relative = _words(g("relative"))
+        self.participle = re.compile(rf"(?:{_alt(g('participle'))})", FLAGS) if g("participle") else None
+        self.scope_break = _words(g("scope_break"))
+        self.bg_strong = _words(g("background_strong"))
+        self.bg_weak = _words(g("background_weak"))
+        self.backshift_aux = _words(g("backshift_aux"))
+        reporting = _alt(g("reporting"))
+        # "Wong said Australia had also closed ...": a pluperfect right after a reporting
+        # verb is the tense of reported speech, not an older episode.
+        self.reported = (
+            re.compile(rf"(?<!\w)(?:{reporting})(?!\w)(?:[\s,]+{_COMPLEMENTISER})?(?:\s+[\w'’-]+){{0,4}}\s*$", FLAGS)
+            if reporting
+            else None
+        )
+        possessive = _alt(list(grammar.get("possessive") or []))
+        # "ses diplomates de Caracas": after the subject's own envoys, "de X" is where they
+        # served, not whose they are.
+        self.own_before = re.compile(rf"(?<!\w)(?:{possessive})(?!\w)[\s'’]*$", FLAGS) if possessive else None
+        self.anchor = _words(g("recent_anchor"))
+        self.mutual = _words(g("mutual"))
+        self.reaction = _words(g("reaction"))
+        self.subordinator = _words(g("subordinator"))
+        # A state right after a subordinator is that clause's subject ("after Rabat cut ties").
+        subordinator = _alt(g("subordinator"))
+        self.opens_clause = (
+            re.compile(rf"(?<!\w)(?:{subordinator})(?:\s+(?:{_alt(list(grammar.get('filler') or []))}))*\s*$", FLAGS)
+            if subordinator
+            else None
+        )
+        reaction = _alt(g("reaction"))
+        self.reaction_object = (
+            re.compile(rf"(?<!\w)(?:{reaction})(?:[\s'’]+\w+){{0,2}}[\s'’]*$", FLAGS) if reaction else None
+        )
+        year_prep = _alt(g("year_prep"))
+        self.year = re.compile(
+            rf"(?<!\w)(?:{year_prep})\s+(?:(?:de|del|of)\s+)?(?:\d{{1,2}}\s+)?(?:\w+\s+(?:de\s+)?)?((?:1[89]|20)\d\d)(?!\d)"
+            if year_prep
+            else r"(?!x)x",
+            FLAGS,
+        )
+        aux = _alt(g("passive_aux"))
+        self.passive_aux = re.compile(rf"(?<!\w)(?:{aux})\s+(?:\w+\s+){{0,2}}$", FLAGS) if aux else None
+        self.agent = _words(g("agent"))
+        before_filler = _alt(list(grammar.get("filler") or []) + _ADJECTIVE_FILLERS)
+        place = _alt(g("location_prep") + g("origin_prep") + g("partner_prep"))
+        self.place_before = re.compile(rf"(?<!\w)(?:{place})(?:\s+(?:{before_filler}))*[\s'’]*$", FLAGS)
+        located = _alt(g("location_prep"))
+        # "scam rings operating in Cambodia": a place named after a preposition of location.
+        self.located_before = re.compile(rf"(?<!\w)(?:{located})(?:\s+(?:{before_filler}))*[\s'’]*$", FLAGS)
+        fillers = list(grammar.get("filler") or []) + _ADJECTIVE_FILLERS
+        before_filler = _alt(fillers)
+        filler = _alt(fillers + list(grammar.get("possessive") or []) + list(grammar.get("country_noun") or []))
+        self.filler_only = re.compile(rf"^(?:\s|[,'’]|(?<!\w)(?:{filler})(?!\w))*$", FLAGS)
+        self.possessive_gap = re.compile(rf"^(?:['’]s?|s['’])?(?:\s|(?<!\w)(?:{before_filler})(?!\w))*$", FLAGS)
+        self.preps = {
+            role: re.compile(
+                rf"^\s*(?:(?<!\w)(?:{filler})(?!\w)\s*)*(?<!\w)(?:{_alt(g(section))})(?:(?<=['’])|(?!\w))"
+                rf"(?:\s|(?<!\w)(?:{filler})(?!\w))*$",
+                FLAGS,
+            )
+            for role, section in (
+                ("owner", "owner_prep"),
+                ("origin", "origin_prep"),
+                ("location", "location_prep"),
+                ("partner", "partner_prep"),
+            )
+            if g(section)
+        }
+        conj = _alt(list(grammar.get("conjunction") or []))
+        # English lists close with a serial comma ("A, B, and C").
+        serial = r",\s*(?:and|as\s+well\s+as)(?!\w)|" if lang == "en" else ""
+        self.conj_gap = re.compile(
+            rf"^\s*(?:{serial}(?<!\w)(?:{conj})(?!\w)|,)\s*(?:(?<!\w)(?:{filler})(?!\w)\s*)*$", FLAGS
+        )
+        self.agent_gap = re.compile(
+            rf"^\s*(?:{_alt(g('agent'))})(?!\w)(?:\s|(?<!\w)(?:{filler}|{_TITLES})(?!\w))*$", FLAGS
+        )
+
+    def cue_names(self, name: str) -> list[str]:
+        return list(self.unions.get(name) or [name])
+
+
+# "said that ...", "dijo que ...", "sagte, dass ...": the word that opens reported speech.
+_COMPLEMENTISER = r"(?:that|que|dass|dat|che|bahwa)"
+
+
+# Adjectives that may sit between a cue and its state ("relaciones diplomáticas con").
+_ADJECTIVE_FILLERS = [
+    r"diplomati\w*",
+    r"diplomáti\w*",
+    r"bilateral\w*",
+    r"formal\w*",
+    r"full",
+    r"plen[oa]s?",
+    r"plein\w*",
+    r"voll\w*",
+    r"offici\w*",
+    r"oficia\w*",
+    r"offiziell\w*",
+    r"ufficial\w*",
+    r"resmi",
+    r"own",
+    r"propri\w*",
+    r"eigen\w*",
+    r"sendiri",
+    r"new",
+    r"nuev\w*",
+    r"nouv\w*",
+    r"neu\w*",
+    r"nuov\w*",
+    r"nieuw\w*",
+    r"baru",
+    r"\w+-\w+",  # compound adjectives: "Israeli far-right ministers", "Russian state-owned firms"
+]
+
+
+_TITLES = (
+    r"president\w*|presidente|président\w*|präsident\w*|presiden|government|gobierno|gouvernement|"
+    r"regierung|governo|regering|pemerintah|prime\s+minister|primer\s+ministro|premier|minister\w*|"
+    r"ministr\w*|menteri|foreign|exteriores|estrangeiros|affaires|étrangères|auswärtigen|esteri|"
+    r"buitenlandse|zaken|luar|negeri|department|departamento|ministerio|ministério|ministère|"
+    r"ministerium|ministero|ministerie|kementerian|treasury|tesoro|state|estado|état|staat|stato|"
+    r"negara|leader|líder|dirigeant|führung|leader|pemimpin|congress|congreso|congresso|congrès|"
+    r"kongress|congresso|kongres|parliament|parlamento|parlement|parlament|dpr|senate|senado|"
+    r"sénat|senat|senato|senaat"
+)
+
+
+def _triggers(cl: _CompiledLang, sentence: str) -> list[_Trigger]:
+    """Non-overlapping trigger matches per type (the longest first at each position)."""
+    found: list[_Trigger] = []
+    for name, rx, kind in cl.triggers:
+        for m in rx.finditer(sentence):
+            found.append(_Trigger(name, m.start(), m.end(), kind == "noun", kind))
+    found.sort(key=lambda t: (t.start, -(t.end - t.start)))
+    kept: list[_Trigger] = []
+    for t in found:
+        if any(k.type == t.type and k.start < t.end and t.start < k.end for k in kept):
+            continue
+        kept.append(t)
+    return kept
+
+
+# Languages whose subordinate clauses and perfects put the verb last.
+VERB_FINAL = frozenset({"de", "nl"})
