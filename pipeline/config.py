@@ -155,7 +155,7 @@ class ActionsFile(_Strict):
     cues: dict[str, PerLanguage] = {}
     cue_unions: dict[str, list[str]] = {}
     cue_stop: PerLanguage = {}
-    grammar: dict[str, PerLanguage | Words]
+    grammar: dict[str, PerLanguage | Words | dict[str, PerLanguage]]  # other_sense: per action type
 
 
 class OrgEntry(_Strict):
