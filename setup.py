@@ -20,6 +20,7 @@ setup(
         "pycountry>=24.6,<27",
         "pyyaml>=6.0,<7",
         "requests>=2.31,<3",
+        "snowballstemmer>=3.0,<4",
     ],
     extras_require={
         "test": ["pytest>=8,<10", "ruff>=0.8,<1", "mypy>=1.13,<3", "types-PyYAML>=6"],
