@@ -110,7 +110,10 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "min_terms": 8,
     "max_shared_terms": 12,
     "number_weight": 0.0,
-    "term_evidence": 10.0,
+    "term_evidence": 1.0,
+    "rare_share": 0.02,
+    "common_share": 0.1,
+    "idf_prior_docs": 100.0,
     "term_threshold": 0.25,
     "stemmers": {},
     "stop_words": {},
@@ -238,9 +241,13 @@ def features_of(entity_id: str, kind: str) -> tuple[str, ...]:
     """
     if kind not in NAME_KINDS or ":" not in entity_id:
         return (entity_id,)
-    words = re.split(r"[\W_]+", fold(entity_id.split(":", 1)[1]))
+    words = [w for w in re.split(r"[\W_]+", fold(entity_id.split(":", 1)[1])) if w]
+    full: list[str] = []
+    if kind == "person" and len(words) >= 2:  # a given name alone says little: "Thomas" is in every story
+        full = ["p:" + " ".join(spelling_key(w) for w in words)]  # the whole name, beside its surname words
+        words = words[1:]
     kept = [f"w:{spelling_key(w)}" for w in words if len(w) >= 3 and w not in _NAME_STOPWORDS]
-    return tuple(dict.fromkeys(kept)) or (entity_id,)
+    return tuple(dict.fromkeys(kept + full)) or (entity_id,)
 
 
 _SPELLING_RULES = (("ph", "f"), ("kh", "k"), ("ou", "u"), ("w", "v"), ("j", "i"), ("y", "i"))
@@ -298,7 +305,11 @@ class DocFreq:
     """Exponentially decayed document frequencies: the IDF follows the news of the moment.
 
     Values are decayed lazily to the time they are read; entries below ``prune_below`` read as
-    zero, so dropping them (``prune``) changes no result, only the memory.
+    zero, so dropping them (``prune``) changes no result, only the memory. Pruning is
+    incremental: each entry has one check in a heap, due when its value, left alone, would have
+    decayed below ``prune_below``; ``prune`` pops only the checks that are due (an entry that
+    was added to since is re-scheduled), so its cost follows the entries that expire, not the
+    size of the table.
     """
 
     half_life_s: float
@@ -306,29 +317,44 @@ class DocFreq:
     n: float = 0.0
     n_ts: float = 0.0
     df: dict[str, tuple[float, float]] = field(default_factory=dict)  # id -> (value, at ts)
+    due: list[tuple[float, str]] = field(default_factory=list)  # heap of (check time, id), one per id
 
     def _decay(self, value: float, since: float, now: float) -> float:
         return value * 0.5 ** (max(0.0, now - since) / self.half_life_s)
+
+    def _due(self, value: float, at: float) -> float:
+        return at + self.half_life_s * math.log2(max(value, self.prune_below) / self.prune_below)
 
     def add(self, ids: Iterable[str], now: float) -> None:
         self.n = self._decay(self.n, self.n_ts, now) + 1.0
         self.n_ts = max(self.n_ts, now)
         for eid in ids:
-            value, at = self.df.get(eid, (0.0, now))
-            self.df[eid] = (self._decay(value, at, now) + 1.0, max(at, now))
+            known = self.df.get(eid)
+            if known is None:
+                self.df[eid] = (1.0, now)
+                heapq.heappush(self.due, (self._due(1.0, now), eid))
+            else:
+                value, at = known
+                self.df[eid] = (self._decay(value, at, now) + 1.0, max(at, now))
 
-    def idf(self, eid: str, now: float) -> float:
+    def idf(self, eid: str, now: float, prior: float = 0.0) -> float:
+        """ln((1 + n) / (1 + df)) + 1; ``prior`` documents that lack the id are added to n, so
+        that before the counts warm up an id is taken as rare rather than as common."""
         value, at = self.df.get(eid, (0.0, now))
         count = self._decay(value, at, now)
         if count < self.prune_below:
             count = 0.0
-        n = self._decay(self.n, self.n_ts, now)
+        n = self._decay(self.n, self.n_ts, now) + prior
         return math.log((1.0 + n) / (1.0 + count)) + 1.0
 
     def prune(self, now: float) -> None:
-        stale = [eid for eid, (value, at) in self.df.items() if self._decay(value, at, now) < self.prune_below]
-        for eid in stale:
-            del self.df[eid]
+        while self.due and self.due[0][0] <= now:
+            _, eid = heapq.heappop(self.due)
+            value, at = self.df[eid]
+            if self._decay(value, at, now) < self.prune_below:
+                del self.df[eid]
+            else:  # added to since it was scheduled: check again when it can have decayed
+                heapq.heappush(self.due, (max(self._due(value, at), now + 1e-6), eid))
 
 
 def title_countries(article: Article) -> frozenset[str]:
@@ -517,6 +543,7 @@ class Vectorized:
     lang: str = "und"
     terms: dict[str, float] = field(default_factory=dict)  # same-language content terms, IDF-weighted
     probe: tuple[str, ...] = ()  # features and terms, rarest first: where candidates are looked up
+    rarity: dict[str, float] = field(default_factory=dict)  # term or name word -> 0 (common) .. 1 (rare)
 
 
 @dataclass(frozen=True)
@@ -569,6 +596,9 @@ class StoryGrouper:
         self.term_weight = float(cfg["term_weight"])
         self.term_share = float(cfg["term_share"])
         self.term_evidence = float(cfg["term_evidence"])
+        self.rare_idf = math.log(1.0 / float(cfg["rare_share"])) + 1.0  # the IDF of a term in rare_share of texts
+        self.common_idf = math.log(1.0 / float(cfg["common_share"])) + 1.0
+        self.idf_prior = float(cfg["idf_prior_docs"])
         self.term_threshold = float(cfg["term_threshold"])
         self.max_terms = int(cfg["max_terms"])
         self.min_terms = int(cfg["min_terms"])
@@ -608,10 +638,17 @@ class StoryGrouper:
         top = sorted(weighted, key=lambda f: (-weighted[f], f))[: self.max_terms]
         terms = {f: weighted[f] for f in top}
         probe = tuple(sorted({*vector, *terms}, key=lambda f: (-idf[f], f)))
+        span = self.rare_idf - self.common_idf
+        rarity = {}
+        for f in (*terms, *(f for f in vector if f.startswith(("w:", "p:")))):
+            # names are taken as rare until counts say otherwise; a word only once they do
+            above = docfreq.idf(f, now, 0.0 if f in terms else self.idf_prior) - self.common_idf
+            if above > 0:
+                rarity[f] = min(1.0, above / span) if span > 0 else 1.0
         topics = topic_scores(article, self.patterns, self.topic_title_weight)
         salience = {eid: bag.weights[eid] for eid, (kind, _) in bag.entities.items() if kind == "country"}
         lang = article.lang or "und"
-        return Vectorized(vector, bag.entities, topics, title_countries(article), salience, lang, terms, probe)
+        return Vectorized(vector, bag.entities, topics, title_countries(article), salience, lang, terms, probe, rarity)
 
     def _clash_label(self, label: str | None, topics: Mapping[str, float]) -> str | None:
         """The label as the topic conflict sees it: a diplomatic one only when it weighs at least
@@ -622,6 +659,16 @@ class StoryGrouper:
         if label == self.diplomatic and topics.get(label, 0.0) < self.topic_title_weight:
             return None
         return label
+
+    def _entity_evidence(self, v: Vectorized, eid: str, profile: Mapping[str, float]) -> float:
+        """The kind weight of a shared entity; a person or other name counts in full only when it is
+        rare (in at most ``rare_share`` of recent texts), nothing when common (``common_share``):
+        a bare given name or a generic capitalised phrase is in every other story."""
+        kind, features = v.entities[eid]
+        weight = self._kind_weight(kind)
+        if kind not in NAME_KINDS:
+            return weight
+        return weight * max((v.rarity.get(f, 0.0) for f in features if f in profile), default=0.0)
 
     def candidates(self, article: Article, v: Vectorized) -> list[Candidate]:
         """Active stories reachable through the article's features, scored (index order)."""
@@ -656,7 +703,7 @@ class StoryGrouper:
                 term_norm = math.sqrt(story.term_norm2[v.lang])
                 term_cosine = tdot / (norm_t * term_norm) if term_norm else 0.0
             shared = tuple(eid for eid, (_, fs) in v.entities.items() if any(f in profile for f in fs))
-            entity_evidence = sum(self._kind_weight(v.entities[eid][0]) for eid in shared)
+            entity_evidence = sum(self._entity_evidence(v, eid, profile) for eid in shared)
             if term_cosine is None:
                 cosine = entity_cosine
             else:  # entities count in full only with enough of them (one shared country is not a story)
@@ -672,8 +719,8 @@ class StoryGrouper:
             evidence = entity_evidence
             if label_a is not None and label_a == label_s:
                 evidence += self.topic_evidence
-            if term_cosine is not None:
-                evidence += self.term_evidence * term_cosine
+            if term_cosine is not None and same_lang is not None:  # each rare shared word: a place, a name, a figure
+                evidence += self.term_evidence * sum(v.rarity.get(t, 0.0) >= 1.0 for t in v.terms if t in same_lang)
             joinable = cosine >= needed and evidence >= self.min_evidence
             out.append(Candidate(sid, cosine, evidence, conflict, shared, joinable, entity_cosine, term_cosine))
         return out
@@ -751,8 +798,8 @@ class StoryGrouper:
                     postings.pop(sid, None)
                     if not postings:
                         del state.index[eid]
-        if state.docfreq is not None and closed:
-            state.docfreq.prune(now_ts)
+        if state.docfreq is not None:
+            state.docfreq.prune(now_ts)  # incremental: only the entries due
         return closed
 
     def stories(self) -> list[Story]:
