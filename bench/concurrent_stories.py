@@ -212,9 +212,7 @@ def stream(n: int, per_day: float = 3000.0, seed: int = 7) -> tuple[list[Article
                 entities.append(Entity(rng.choice(NOISE_NAMES), "name", "x", len(title) + 8, 0))
             ts = 1.8e9 + start + rng.uniform(0, 36 * 3600)
             aid = f"c{len(out):07d}"
-            out.append(
-                Article(aid, "", "", "bench", title, "", body, "", ts, lang=lang, entities=tuple(entities))
-            )
+            out.append(Article(aid, "", "", "bench", title, "", body, "", ts, lang=lang, entities=tuple(entities)))
             gold[aid] = sid
         t += rng.expovariate(per_day / 86400.0) * 5.5  # ~5.5 articles a story
     out = sorted(out[:n], key=event_order)

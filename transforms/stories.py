@@ -542,7 +542,7 @@ class Vectorized:
     salience: dict[str, float] = field(default_factory=dict)  # country id -> IDF-free weight
     lang: str = "und"
     terms: dict[str, float] = field(default_factory=dict)  # same-language content terms, IDF-weighted
-    probe: tuple[str, ...] = ()  # features and terms, rarest first: where candidates are looked up
+    probe: tuple[str, ...] = ()  # content terms, rarest first: where same-language candidates are looked up
     rarity: dict[str, float] = field(default_factory=dict)  # term or name word -> 0 (common) .. 1 (rare)
 
 
@@ -602,6 +602,7 @@ class StoryGrouper:
         self.term_threshold = float(cfg["term_threshold"])
         self.max_terms = int(cfg["max_terms"])
         self.min_terms = int(cfg["min_terms"])
+        self._lowest_bar = min(self.threshold, self.term_threshold, self.conflict_threshold)
         self.max_shared_terms = int(cfg["max_shared_terms"])
         self.number_weight = float(cfg["number_weight"])
         self.analyzer = TermAnalyzer(cfg["stemmers"] or {}, cfg["stop_words"] or {}, int(cfg["min_term_length"]))
@@ -637,7 +638,7 @@ class StoryGrouper:
         }
         top = sorted(weighted, key=lambda f: (-weighted[f], f))[: self.max_terms]
         terms = {f: weighted[f] for f in top}
-        probe = tuple(sorted({*vector, *terms}, key=lambda f: (-idf[f], f)))
+        probe = tuple(sorted(terms, key=lambda f: (-idf[f], f)))
         span = self.rare_idf - self.common_idf
         rarity = {}
         for f in (*terms, *(f for f in vector if f.startswith(("w:", "p:")))):
@@ -675,8 +676,12 @@ class StoryGrouper:
         state = self.state
         now = article.published_ts
         found: dict[str, None] = {}
+        for feature in v.vector:  # entities: few per article, and what cross-language candidates share
+            postings = state.index.get(feature)
+            if postings and len(postings) <= self.max_postings:
+                found.update(postings)
         probed = 0
-        for feature in v.probe:  # the rarest evidence first: few stories share it
+        for feature in v.probe:  # terms: the rarest first, few stories share them
             postings = state.index.get(feature)
             if postings and len(postings) <= self.max_postings:
                 found.update(postings)
@@ -702,6 +707,13 @@ class StoryGrouper:
                 tdot = sum(w * same_lang[f] for f, w in v.terms.items() if f in same_lang)
                 term_norm = math.sqrt(story.term_norm2[v.lang])
                 term_cosine = tdot / (norm_t * term_norm) if term_norm else 0.0
+            if term_cosine is None:
+                bound = entity_cosine
+            else:
+                bound = (1.0 - self.term_share) * entity_cosine + self.term_share * term_cosine
+            if bound < self._lowest_bar:  # cannot pass any bar: evidence not computed
+                out.append(Candidate(sid, bound, 0.0, False, (), False, entity_cosine, term_cosine))
+                continue
             shared = tuple(eid for eid, (_, fs) in v.entities.items() if any(f in profile for f in fs))
             entity_evidence = sum(self._entity_evidence(v, eid, profile) for eid in shared)
             if term_cosine is None:
