@@ -115,6 +115,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "common_share": 0.1,
     "idf_prior_docs": 100.0,
     "term_threshold": 0.25,
+    "term_agree": 0.5,
     "stemmers": {},
     "stop_words": {},
 }
@@ -600,6 +601,7 @@ class StoryGrouper:
         self.common_idf = math.log(1.0 / float(cfg["common_share"])) + 1.0
         self.idf_prior = float(cfg["idf_prior_docs"])
         self.term_threshold = float(cfg["term_threshold"])
+        self.term_agree = float(cfg["term_agree"])
         self.max_terms = int(cfg["max_terms"])
         self.min_terms = int(cfg["min_terms"])
         self._lowest_bar = min(self.threshold, self.term_threshold, self.conflict_threshold)
@@ -652,12 +654,12 @@ class StoryGrouper:
         return Vectorized(vector, bag.entities, topics, title_countries(article), salience, lang, terms, probe, rarity)
 
     def _clash_label(self, label: str | None, topics: Mapping[str, float]) -> str | None:
-        """The label as the topic conflict sees it: a diplomatic one only when it weighs at least
-        one headline hit (``topic_title_weight``), so a piece that mentions a row in passing in its
-        text ("two days after Tallinn expelled a Russian diplomat, both banks are flooded") neither
-        fends off the rest of its own story nor is fended off by it.
+        """The label as the topic conflict sees it: only one that weighs at least one headline hit
+        (``topic_title_weight``), so a piece that mentions a row in passing in its text ("two days
+        after Tallinn expelled a Russian diplomat, both banks are flooded") neither fends off the
+        rest of its own story nor is fended off by it; nor does one word ("fans") make a piece sport.
         """
-        if label == self.diplomatic and topics.get(label, 0.0) < self.topic_title_weight:
+        if label is not None and topics.get(label, 0.0) < self.topic_title_weight:
             return None
         return label
 
@@ -724,7 +726,8 @@ class StoryGrouper:
             label_s = story.label
             clash_a, clash_s = self._clash_label(label_a, v.topics), self._clash_label(label_s, story.topics)
             conflict = clash_a != clash_s and self.diplomatic in (clash_a, clash_s) and None not in (clash_a, clash_s)
-            conflict = conflict or other_episode(v.title_countries, v.salience, story.core)
+            text_agrees = term_cosine is not None and term_cosine >= self.term_agree  # same words, same episode
+            conflict = conflict or (not text_agrees and other_episode(v.title_countries, v.salience, story.core))
             conflict = conflict or other_dyad(parties, story.action_parties)
             needed = self.threshold if term_cosine is None else self.term_threshold
             needed = self.conflict_threshold if conflict else needed
