@@ -5,7 +5,8 @@
 
 Times are CPU seconds of this process (`time.process_time`): on a shared machine wall time
 measures the neighbours. Synthetic stream, deterministic (seeded): ``--per-hour`` articles an
-hour spread over stories of 3-8 articles in several languages, each article with 2-3 countries from a pool of 60, a person
+hour spread over stories of 3-8 articles in several languages, each article with 2-3 countries
+from a pool of 60, a person
 and 1-2 names of its story plus some noise names, a title and a few sentences of text for the
 topic keywords. The active state therefore holds ``per-hour x horizon`` articles' stories, as a
 live deployment would. With ``--corpus``, also times the grouper alone on the gold corpus with
