@@ -94,11 +94,24 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=20000)
     ap.add_argument("--per-hour", type=float, default=200.0)
+    ap.add_argument(
+        "--stream",
+        choices=("concurrent", "legacy"),
+        default="concurrent",
+        help="concurrent: bench/concurrent_stories.py (texts in 4 languages, ~125 articles an hour); "
+        "legacy: the entity-only stream above (--per-hour)",
+    )
     ap.add_argument("--corpus", type=Path, default=None)
     args = ap.parse_args(argv)
     config = load_story_config(ROOT / "configs")
 
-    articles = synthetic(args.articles, args.per_hour)
+    if args.stream == "legacy":
+        articles = synthetic(args.articles, args.per_hour)
+    else:
+        sys.path.insert(0, str(ROOT / "bench"))
+        from concurrent_stories import stream
+
+        articles, _ = stream(args.articles)
     elapsed, grouper, closed = run(articles, config)
     state = pickle.dumps(grouper.state)
     print(

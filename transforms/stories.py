@@ -643,7 +643,8 @@ class StoryGrouper:
         probe = tuple(sorted(terms, key=lambda f: (-idf[f], f)))
         span = self.rare_idf - self.common_idf
         rarity = {}
-        for f in (*terms, *(f for f in vector if f.startswith(("w:", "p:")))):
+        mentioned = self._entity_terms(article)  # counted once, as entities, not again as rare words
+        for f in (*(t for t in terms if t not in mentioned), *(f for f in vector if f.startswith(("w:", "p:")))):
             # names are taken as rare until counts say otherwise; a word only once they do
             above = docfreq.idf(f, now, 0.0 if f in terms else self.idf_prior) - self.common_idf
             if above > 0:
@@ -652,6 +653,17 @@ class StoryGrouper:
         salience = {eid: bag.weights[eid] for eid, (kind, _) in bag.entities.items() if kind == "country"}
         lang = article.lang or "und"
         return Vectorized(vector, bag.entities, topics, title_countries(article), salience, lang, terms, probe, rarity)
+
+    def _entity_terms(self, article: Article) -> set[str]:
+        """The content terms that the article's entity mentions consist of ("Moldova", "Sandu")."""
+        lang = article.lang or "und"
+        out = set()
+        for ent in article.entities:
+            for word in _WORD.findall((ent.text or "").lower()):
+                key = self.analyzer.stem(lang, word)
+                if key is not None:
+                    out.add(f"t:{lang}:{key}")
+        return out
 
     def _clash_label(self, label: str | None, topics: Mapping[str, float]) -> str | None:
         """The label as the topic conflict sees it: only one that weighs at least one headline hit
