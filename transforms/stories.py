@@ -120,6 +120,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "idf_prior_docs": 100.0,
     "term_threshold": 0.25,
     "term_agree": 0.5,
+    "words_only_threshold": 0.4,
     "stemmers": {},
     "stop_words": {},
 }
@@ -606,6 +607,7 @@ class StoryGrouper:
         self.idf_prior = float(cfg["idf_prior_docs"])
         self.term_threshold = float(cfg["term_threshold"])
         self.term_agree = float(cfg["term_agree"])
+        self.words_only_threshold = float(cfg["words_only_threshold"])
         self.max_terms = int(cfg["max_terms"])
         self.min_terms = int(cfg["min_terms"])
         self._lowest_bar = min(self.threshold, self.term_threshold, self.conflict_threshold)
@@ -746,6 +748,8 @@ class StoryGrouper:
             conflict = conflict or (not text_agrees and other_episode(v.title_countries, v.salience, story.core))
             conflict = conflict or other_dyad(parties, story.action_parties)
             needed = self.threshold if term_cosine is None else self.term_threshold
+            if term_cosine is not None and not shared and v.entities and story.entity_docs:
+                needed = max(needed, self.words_only_threshold)  # both name things, none the same
             needed = self.conflict_threshold if conflict else needed
             evidence = entity_evidence
             if label_a is not None and label_a == label_s:
