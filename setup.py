@@ -31,6 +31,7 @@ setup(
         "pydantic>=2.6,<3",
         "charset-normalizer>=3.3,<4",
         "sentencex>=1.0.30,<2",
+        "snowballstemmer>=3.0,<4",
     ],
     extras_require={
         "test": [

@@ -132,6 +132,7 @@ class Story:
     headline: str
     shared_entities: tuple[str, ...] = field(default_factory=tuple)
     article_ids: tuple[str, ...] = field(default_factory=tuple)
+    shared_terms: tuple[str, ...] = field(default_factory=tuple)  # same-language content terms, "<lang>:<stem>"
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -4,7 +4,11 @@ An article joins the best active story when its weighted entity overlap with the
 enough, else it starts a story. Entity ids are language-independent (``MEX``, ``UNO``,
 ``person:gustavo petro``, ``name:gaza``), so coverage in eight languages meets on the same ids.
 
-How an article is compared with a story (all numbers in ``configs/stories.yaml``):
+How an article is compared with a story (all numbers in ``configs/stories.yaml``). In short:
+same-language articles are scored on a blend of the entity cosine and a content-term cosine
+(stemmed words, ``TermAnalyzer``), other languages on entities alone; the join also needs
+evidence, counted only for what is specific (rare names, rare shared words, a shared state or
+organisation, the same topic). In detail, for the entity side:
 
 * the article is a bag of features: country and organisation ids, and the words of person and
   other names (so "Typhoon Danlai" meets "Tufão Danlai" and a name swallowed by a title-case
@@ -48,8 +52,8 @@ change nothing.
 Scaling (why one key): grouping is one sequential decision per article against every active
 story (the first article of an episode names the story; later ones must see all candidates), so
 ``GroupStories`` puts all articles under one key: correct by construction, and ids never change
-once emitted. The CPU is not the limit (``bench/bench_stories.py``: ~1,900 articles/s on one core
-with ~1,700 active stories); the state is, since it is read and written as one value per timer
+once emitted. The CPU is not the limit (``bench/bench_stories.py``: ~900 articles/s on one core,
+flat from 1k to 100k articles); the state is, since it is read and written as one value per timer
 firing (~0.5 kB per article of the 48 h window, ~18 us per article per firing). That keeps a
 firing under a second up to ~2,000 articles/hour (~50k a day). Past that, shard by a blocking
 key (the region of the article's heaviest country) and add a merge pass over story snapshots
@@ -103,6 +107,23 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "max_shared_entities": 12,
     "diplomatic_topic": "diplomacy",
     "topics": {},
+    "max_probe": 24,
+    "term_weight": 1.0,
+    "term_share": 0.7,
+    "max_terms": 60,
+    "min_term_length": 3,
+    "min_terms": 8,
+    "max_shared_terms": 12,
+    "number_weight": 0.0,
+    "term_evidence": 1.0,
+    "rare_share": 0.02,
+    "common_share": 0.1,
+    "idf_prior_docs": 100.0,
+    "term_threshold": 0.25,
+    "term_agree": 0.5,
+    "words_only_threshold": 0.4,
+    "stemmers": {},
+    "stop_words": {},
 }
 
 
@@ -227,9 +248,13 @@ def features_of(entity_id: str, kind: str) -> tuple[str, ...]:
     """
     if kind not in NAME_KINDS or ":" not in entity_id:
         return (entity_id,)
-    words = re.split(r"[\W_]+", fold(entity_id.split(":", 1)[1]))
+    words = [w for w in re.split(r"[\W_]+", fold(entity_id.split(":", 1)[1])) if w]
+    full: list[str] = []
+    if kind == "person" and len(words) >= 2:  # a given name alone says little: "Thomas" is in every story
+        full = ["p:" + " ".join(spelling_key(w) for w in words)]  # the whole name, beside its surname words
+        words = words[1:]
     kept = [f"w:{spelling_key(w)}" for w in words if len(w) >= 3 and w not in _NAME_STOPWORDS]
-    return tuple(dict.fromkeys(kept)) or (entity_id,)
+    return tuple(dict.fromkeys(kept + full)) or (entity_id,)
 
 
 _SPELLING_RULES = (("ph", "f"), ("kh", "k"), ("ou", "u"), ("w", "v"), ("j", "i"), ("y", "i"))
@@ -287,7 +312,11 @@ class DocFreq:
     """Exponentially decayed document frequencies: the IDF follows the news of the moment.
 
     Values are decayed lazily to the time they are read; entries below ``prune_below`` read as
-    zero, so dropping them (``prune``) changes no result, only the memory.
+    zero, so dropping them (``prune``) changes no result, only the memory. Pruning is
+    incremental: each entry has one check in a heap, due when its value, left alone, would have
+    decayed below ``prune_below``; ``prune`` pops only the checks that are due (an entry that
+    was added to since is re-scheduled), so its cost follows the entries that expire, not the
+    size of the table.
     """
 
     half_life_s: float
@@ -295,29 +324,44 @@ class DocFreq:
     n: float = 0.0
     n_ts: float = 0.0
     df: dict[str, tuple[float, float]] = field(default_factory=dict)  # id -> (value, at ts)
+    due: list[tuple[float, str]] = field(default_factory=list)  # heap of (check time, id), one per id
 
     def _decay(self, value: float, since: float, now: float) -> float:
         return value * 0.5 ** (max(0.0, now - since) / self.half_life_s)
+
+    def _due(self, value: float, at: float) -> float:
+        return at + self.half_life_s * math.log2(max(value, self.prune_below) / self.prune_below)
 
     def add(self, ids: Iterable[str], now: float) -> None:
         self.n = self._decay(self.n, self.n_ts, now) + 1.0
         self.n_ts = max(self.n_ts, now)
         for eid in ids:
-            value, at = self.df.get(eid, (0.0, now))
-            self.df[eid] = (self._decay(value, at, now) + 1.0, max(at, now))
+            known = self.df.get(eid)
+            if known is None:
+                self.df[eid] = (1.0, now)
+                heapq.heappush(self.due, (self._due(1.0, now), eid))
+            else:
+                value, at = known
+                self.df[eid] = (self._decay(value, at, now) + 1.0, max(at, now))
 
-    def idf(self, eid: str, now: float) -> float:
+    def idf(self, eid: str, now: float, prior: float = 0.0) -> float:
+        """ln((1 + n) / (1 + df)) + 1; ``prior`` documents that lack the id are added to n, so
+        that before the counts warm up an id is taken as rare rather than as common."""
         value, at = self.df.get(eid, (0.0, now))
         count = self._decay(value, at, now)
         if count < self.prune_below:
             count = 0.0
-        n = self._decay(self.n, self.n_ts, now)
+        n = self._decay(self.n, self.n_ts, now) + prior
         return math.log((1.0 + n) / (1.0 + count)) + 1.0
 
     def prune(self, now: float) -> None:
-        stale = [eid for eid, (value, at) in self.df.items() if self._decay(value, at, now) < self.prune_below]
-        for eid in stale:
-            del self.df[eid]
+        while self.due and self.due[0][0] <= now:
+            _, eid = heapq.heappop(self.due)
+            value, at = self.df[eid]
+            if self._decay(value, at, now) < self.prune_below:
+                del self.df[eid]
+            else:  # added to since it was scheduled: check again when it can have decayed
+                heapq.heappush(self.due, (max(self._due(value, at), now + 1e-6), eid))
 
 
 def title_countries(article: Article) -> frozenset[str]:
@@ -342,6 +386,114 @@ def other_episode(headline: frozenset[str], salience: Mapping[str, float], core:
         return True
     lead = max(sorted(salience), key=lambda c: salience[c]) if salience else None
     return lead is not None and lead not in core
+
+
+# ---------------------------------------------------------------------------- content terms
+
+
+_WORD = re.compile(r"\w+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+class TermAnalyzer:
+    """Words of one language -> content terms: lower-cased, stop words out, Snowball-stemmed, folded.
+
+    Same-language articles meet on these terms (``t:<lang>:<stem>``), so two stories about one
+    country still differ by what happens in them. The stemmer per language and extra stop words
+    are data (``stemmers`` and ``stop_words`` in ``configs/stories.yaml``); the base stop-word
+    lists are spaCy's (``spacy.lang.<code>.stop_words``). A language without a stemmer keeps
+    folded words; a language spaCy has no list for keeps every word of ``min_term_length``.
+    Numbers ("1,200", "2020", "42") are language-independent: ``n:<digits>``.
+    """
+
+    def __init__(self, stemmers: Mapping[str, str], stop_words: Mapping[str, Iterable[str]], min_length: int) -> None:
+        self.algorithms = {str(k): str(v) for k, v in stemmers.items()}
+        self.extra_stops = {str(k): [str(w) for w in v or ()] for k, v in stop_words.items()}
+        self.min_length = int(min_length)
+        self._per_lang: dict[str, tuple[Any, frozenset[str], dict[str, str]]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:  # stemmers are rebuilt where they are used
+        return {**self.__dict__, "_per_lang": {}}
+
+    def _language(self, lang: str) -> tuple[Any, frozenset[str], dict[str, str]]:
+        known = self._per_lang.get(lang)
+        if known is None:
+            known = (_stemmer(self.algorithms.get(lang)), _stop_words(lang, self.extra_stops.get(lang, ())), {})
+            self._per_lang[lang] = known
+        return known
+
+    def stem(self, lang: str, word: str) -> str | None:
+        """The term key of a lower-cased word, or None for a stop word or a short word."""
+        stemmer, stops, cache = self._language(lang)
+        key = cache.get(word)
+        if key is None:
+            if word in stops or len(word) < self.min_length or word.isdigit():
+                key = ""
+            else:
+                key = fold(stemmer.stemWord(word) if stemmer is not None else word)
+                key = key if len(key) >= 2 else ""
+            if len(cache) < 200_000:
+                cache[word] = key
+        return key or None
+
+    def terms(self, article: Article) -> tuple[dict[str, int], set[str]]:
+        """Term -> count over the article's distinct text parts, and the terms of its title."""
+        lang = article.lang or "und"
+        tf: dict[str, int] = {}
+        title_terms: set[str] = set()
+        for n, part in enumerate(_distinct_parts(article)):
+            for number in _NUMBER.findall(part):
+                digits = re.sub(r"\D", "", number)
+                if len(digits) >= 2:
+                    tf["n:" + digits] = tf.get("n:" + digits, 0) + 1
+                    if n == 0:
+                        title_terms.add("n:" + digits)
+            for word in _WORD.findall(part.lower()):
+                key = self.stem(lang, word)
+                if key is None:
+                    continue
+                term = f"t:{lang}:{key}"
+                tf[term] = tf.get(term, 0) + 1
+                if n == 0:
+                    title_terms.add(term)
+        return tf, title_terms
+
+
+def _distinct_parts(article: Article) -> list[str]:
+    """Title, summary and body, without a part that a later one repeats (feeds often repeat the
+    title or the summary at the start of the body): each sentence is counted once. The title, when
+    repeated, stays first (it marks the title terms) and is then cut from the repeating part."""
+    title = (article.title or "").strip()
+    summary = (article.summary or "").strip()
+    body = (article.body or "").strip()
+    parts = [title]
+    if summary and summary.rstrip(".…") not in body:
+        parts.append(summary)
+    if body:
+        parts.append(body)
+    rest = [p for p in parts[1:] if p]
+    if title and rest and rest[0].startswith(title.rstrip(".…")):
+        rest[0] = rest[0][len(title.rstrip(".…")) :]
+    return [title, *rest]
+
+
+def _stemmer(algorithm: str | None) -> Any:
+    if not algorithm:
+        return None
+    import snowballstemmer  # type: ignore[import-untyped]
+
+    return snowballstemmer.stemmer(algorithm)
+
+
+def _stop_words(lang: str, extra: Iterable[str]) -> frozenset[str]:
+    import importlib
+
+    try:
+        base = importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS
+    except (ImportError, AttributeError):
+        base = set()
+    words = {w.lower() for w in base} | {w.lower() for w in extra}
+    return frozenset(words | {fold(w) for w in words})
 
 
 # ------------------------------------------------------------------------------ the grouper
@@ -371,6 +523,9 @@ class _StoryState:
     core: tuple[str, ...] = ()  # its main countries (salience >= half the top one's), kept up to date
     action_parties: set[str] = field(default_factory=set)  # actors and targets of its articles' actions
     members: list[_Member] = field(default_factory=list)
+    terms: dict[str, dict[str, float]] = field(default_factory=dict)  # language -> summed term vectors
+    term_norm2: dict[str, float] = field(default_factory=dict)  # language -> squared norm of that sum
+    term_docs: dict[str, int] = field(default_factory=dict)  # term -> articles whose top terms have it
 
 
 @dataclass
@@ -392,6 +547,10 @@ class Vectorized:
     topics: dict[str, float]
     title_countries: frozenset[str] = frozenset()
     salience: dict[str, float] = field(default_factory=dict)  # country id -> IDF-free weight
+    lang: str = "und"
+    terms: dict[str, float] = field(default_factory=dict)  # same-language content terms, IDF-weighted
+    probe: tuple[str, ...] = ()  # content terms, rarest first: where same-language candidates are looked up
+    rarity: dict[str, float] = field(default_factory=dict)  # term or name word -> 0 (common) .. 1 (rare)
 
 
 @dataclass(frozen=True)
@@ -399,11 +558,13 @@ class Candidate:
     """One story scored against one article (kept for tests, tuning and explanations)."""
 
     story_id: str
-    cosine: float
+    cosine: float  # the score: entity cosine, blended with the term cosine in the same language
     evidence: float  # 0.0 when the cosine is below the bar (not computed)
     conflict: bool
     shared: tuple[str, ...]  # the article's entity ids that meet the story
     joinable: bool
+    entity_cosine: float = 0.0
+    term_cosine: float | None = None  # None: the story has no article in the article's language
 
 
 def action_parties(article: Article) -> set[str]:
@@ -438,6 +599,22 @@ class StoryGrouper:
         self.patterns = compile_topics(cfg["topics"] or {})
         self._half_life_s = float(cfg["idf_half_life_days"]) * 86400.0
         self._prune_below = float(cfg["df_prune_below"])
+        self.max_probe = int(cfg["max_probe"])
+        self.term_weight = float(cfg["term_weight"])
+        self.term_share = float(cfg["term_share"])
+        self.term_evidence = float(cfg["term_evidence"])
+        self.rare_idf = math.log(1.0 / float(cfg["rare_share"])) + 1.0  # the IDF of a term in rare_share of texts
+        self.common_idf = math.log(1.0 / float(cfg["common_share"])) + 1.0
+        self.idf_prior = float(cfg["idf_prior_docs"])
+        self.term_threshold = float(cfg["term_threshold"])
+        self.term_agree = float(cfg["term_agree"])
+        self.words_only_threshold = float(cfg["words_only_threshold"])
+        self.max_terms = int(cfg["max_terms"])
+        self.min_terms = int(cfg["min_terms"])
+        self._lowest_bar = min(self.threshold, self.term_threshold, self.conflict_threshold)
+        self.max_shared_terms = int(cfg["max_shared_terms"])
+        self.number_weight = float(cfg["number_weight"])
+        self.analyzer = TermAnalyzer(cfg["stemmers"] or {}, cfg["stop_words"] or {}, int(cfg["min_term_length"]))
         self.state = state if state is not None else self.new_state()
         self.candidates_examined = 0  # statistics, not state
 
@@ -455,32 +632,85 @@ class StoryGrouper:
         assert state.docfreq is not None
         now = article.published_ts
         bag = entity_bag(article, self.kind_weights, self.title_weight, self.default_kind_weight)
-        state.docfreq.add(bag.weights, now)
-        vector = {f: w * state.docfreq.idf(f, now) for f, w in bag.weights.items()}
+        tf, title_terms = self.analyzer.terms(article) if self.term_weight > 0 else ({}, set())
+        docfreq = state.docfreq
+        docfreq.add([*bag.weights, *tf], now)
+        idf = {f: docfreq.idf(f, now) for f in (*bag.weights, *tf)}
+        vector = {f: w * idf[f] for f, w in bag.weights.items()}
+        if self.number_weight > 0:
+            for f, n in tf.items():
+                if f.startswith("n:") and f not in vector:
+                    vector[f] = self.number_weight * (1.0 + math.log(n)) * idf[f]
+        weighted = {
+            f: self.term_weight * (self.title_weight if f in title_terms else 1.0) * (1.0 + math.log(n)) * idf[f]
+            for f, n in tf.items()
+        }
+        top = sorted(weighted, key=lambda f: (-weighted[f], f))[: self.max_terms]
+        terms = {f: weighted[f] for f in top}
+        probe = tuple(sorted(terms, key=lambda f: (-idf[f], f)))
+        span = self.rare_idf - self.common_idf
+        rarity = {}
+        mentioned = self._entity_terms(article)  # counted once, as entities, not again as rare words
+        for f in (*(t for t in terms if t not in mentioned), *(f for f in vector if f.startswith(("w:", "p:")))):
+            # names are taken as rare until counts say otherwise; a word only once they do
+            above = docfreq.idf(f, now, 0.0 if f in terms else self.idf_prior) - self.common_idf
+            if above > 0:
+                rarity[f] = min(1.0, above / span) if span > 0 else 1.0
         topics = topic_scores(article, self.patterns, self.topic_title_weight)
         salience = {eid: bag.weights[eid] for eid, (kind, _) in bag.entities.items() if kind == "country"}
-        return Vectorized(vector, bag.entities, topics, title_countries(article), salience)
+        lang = article.lang or "und"
+        return Vectorized(vector, bag.entities, topics, title_countries(article), salience, lang, terms, probe, rarity)
+
+    def _entity_terms(self, article: Article) -> set[str]:
+        """The content terms that the article's entity mentions consist of ("Moldova", "Sandu")."""
+        lang = article.lang or "und"
+        out = set()
+        for ent in article.entities:
+            for word in _WORD.findall((ent.text or "").lower()):
+                key = self.analyzer.stem(lang, word)
+                if key is not None:
+                    out.add(f"t:{lang}:{key}")
+        return out
 
     def _clash_label(self, label: str | None, topics: Mapping[str, float]) -> str | None:
-        """The label as the topic conflict sees it: a diplomatic one only when it weighs at least
-        one headline hit (``topic_title_weight``), so a piece that mentions a row in passing in its
-        text ("two days after Tallinn expelled a Russian diplomat, both banks are flooded") neither
-        fends off the rest of its own story nor is fended off by it.
+        """The label as the topic conflict sees it: only one that weighs at least one headline hit
+        (``topic_title_weight``), so a piece that mentions a row in passing in its text ("two days
+        after Tallinn expelled a Russian diplomat, both banks are flooded") neither fends off the
+        rest of its own story nor is fended off by it; nor does one word ("fans") make a piece sport.
         """
-        if label == self.diplomatic and topics.get(label, 0.0) < self.topic_title_weight:
+        if label is not None and topics.get(label, 0.0) < self.topic_title_weight:
             return None
         return label
+
+    def _entity_evidence(self, v: Vectorized, eid: str, profile: Mapping[str, float]) -> float:
+        """The kind weight of a shared entity; a person or other name counts in full only when it is
+        rare (in at most ``rare_share`` of recent texts), nothing when common (``common_share``):
+        a bare given name or a generic capitalised phrase is in every other story."""
+        kind, features = v.entities[eid]
+        weight = self._kind_weight(kind)
+        if kind not in NAME_KINDS:
+            return weight
+        return weight * max((v.rarity.get(f, 0.0) for f in features if f in profile), default=0.0)
 
     def candidates(self, article: Article, v: Vectorized) -> list[Candidate]:
         """Active stories reachable through the article's features, scored (index order)."""
         state = self.state
         now = article.published_ts
         found: dict[str, None] = {}
-        for feature in v.vector:
+        for feature in v.vector:  # entities: few per article, and what cross-language candidates share
             postings = state.index.get(feature)
             if postings and len(postings) <= self.max_postings:
                 found.update(postings)
+        probed = 0
+        for feature in v.probe:  # terms: the rarest first, few stories share them
+            postings = state.index.get(feature)
+            if postings and len(postings) <= self.max_postings:
+                found.update(postings)
+                probed += 1
+                if probed >= self.max_probe:
+                    break
         norm_a = math.sqrt(sum(w * w for w in v.vector.values()))
+        norm_t = math.sqrt(sum(w * w for w in v.terms.values()))
         label_a = topic_label(v.topics, self.diplomatic)
         parties = action_parties(article)
         out = []
@@ -491,22 +721,44 @@ class StoryGrouper:
             self.candidates_examined += 1
             profile = story.profile
             dot = sum(w * profile[f] for f, w in v.vector.items() if f in profile)
-            cosine = dot / (norm_a * math.sqrt(story.norm2)) if norm_a and story.norm2 else 0.0
+            entity_cosine = dot / (norm_a * math.sqrt(story.norm2)) if norm_a and story.norm2 else 0.0
+            term_cosine = None
+            same_lang = story.terms.get(v.lang)
+            if same_lang is not None and len(v.terms) >= self.min_terms:
+                tdot = sum(w * same_lang[f] for f, w in v.terms.items() if f in same_lang)
+                term_norm = math.sqrt(story.term_norm2[v.lang])
+                term_cosine = tdot / (norm_t * term_norm) if term_norm else 0.0
+            if term_cosine is None:
+                bound = entity_cosine
+            else:
+                bound = (1.0 - self.term_share) * entity_cosine + self.term_share * term_cosine
+            if bound < self._lowest_bar:  # cannot pass any bar: evidence not computed
+                out.append(Candidate(sid, bound, 0.0, False, (), False, entity_cosine, term_cosine))
+                continue
+            shared = tuple(eid for eid, (_, fs) in v.entities.items() if any(f in profile for f in fs))
+            entity_evidence = sum(self._entity_evidence(v, eid, profile) for eid in shared)
+            if term_cosine is None:
+                cosine = entity_cosine
+            else:  # entities count in full only with enough of them (one shared country is not a story)
+                confidence = min(1.0, entity_evidence / self.min_evidence)
+                cosine = (1.0 - self.term_share) * entity_cosine * confidence + self.term_share * term_cosine
             label_s = story.label
             clash_a, clash_s = self._clash_label(label_a, v.topics), self._clash_label(label_s, story.topics)
             conflict = clash_a != clash_s and self.diplomatic in (clash_a, clash_s) and None not in (clash_a, clash_s)
-            conflict = conflict or other_episode(v.title_countries, v.salience, story.core)
+            text_agrees = term_cosine is not None and term_cosine >= self.term_agree  # same words, same episode
+            conflict = conflict or (not text_agrees and other_episode(v.title_countries, v.salience, story.core))
             conflict = conflict or other_dyad(parties, story.action_parties)
-            needed = self.conflict_threshold if conflict else self.threshold
-            shared: tuple[str, ...] = ()
-            evidence = 0.0
-            if cosine >= needed:  # evidence only matters (and is only computed) past the cosine bar
-                shared = tuple(eid for eid, (_, fs) in v.entities.items() if any(f in profile for f in fs))
-                evidence = sum(self._kind_weight(v.entities[eid][0]) for eid in shared)
-                if label_a is not None and label_a == label_s:
-                    evidence += self.topic_evidence
+            needed = self.threshold if term_cosine is None else self.term_threshold
+            if term_cosine is not None and not shared and v.entities and story.entity_docs:
+                needed = max(needed, self.words_only_threshold)  # both name things, none the same
+            needed = self.conflict_threshold if conflict else needed
+            evidence = entity_evidence
+            if label_a is not None and label_a == label_s:
+                evidence += self.topic_evidence
+            if term_cosine is not None and same_lang is not None:  # each rare shared word: a place, a name, a figure
+                evidence += self.term_evidence * sum(v.rarity.get(t, 0.0) >= 1.0 for t in v.terms if t in same_lang)
             joinable = cosine >= needed and evidence >= self.min_evidence
-            out.append(Candidate(sid, cosine, evidence, conflict, shared, joinable))
+            out.append(Candidate(sid, cosine, evidence, conflict, shared, joinable, entity_cosine, term_cosine))
         return out
 
     # -- the API -----------------------------------------------------------------------------
@@ -538,6 +790,16 @@ class StoryGrouper:
             story.profile[feature] = old + w
             story.norm2 += (old + w) ** 2 - old * old
             state.index.setdefault(feature, {})[story.id] = None
+        if v.terms:
+            profile = story.terms.setdefault(v.lang, {})
+            norm2 = story.term_norm2.get(v.lang, 0.0)
+            for term, w in v.terms.items():
+                old = profile.get(term, 0.0)
+                profile[term] = old + w
+                norm2 += (old + w) ** 2 - old * old
+                state.index.setdefault(term, {})[story.id] = None
+                story.term_docs[term] = story.term_docs.get(term, 0) + 1
+            story.term_norm2[v.lang] = norm2
         for eid, (_, features) in v.entities.items():
             story.entity_docs[eid] = story.entity_docs.get(eid, 0) + 1
             story.entity_weight[eid] = story.entity_weight.get(eid, 0.0) + sum(v.vector[f] for f in features)
@@ -566,14 +828,14 @@ class StoryGrouper:
                 continue  # an outdated heap entry: the story has moved on
             closed.append(self._record(story))
             del state.stories[sid]
-            for eid in story.profile:
+            for eid in [*story.profile, *story.term_docs]:
                 postings = state.index.get(eid)
                 if postings is not None:
                     postings.pop(sid, None)
                     if not postings:
                         del state.index[eid]
-        if state.docfreq is not None and closed:
-            state.docfreq.prune(now_ts)
+        if state.docfreq is not None:
+            state.docfreq.prune(now_ts)  # incremental: only the entries due
         return closed
 
     def stories(self) -> list[Story]:
@@ -591,6 +853,18 @@ class StoryGrouper:
         shared = [eid for eid, n in story.entity_docs.items() if n >= 2]
         shared.sort(key=lambda eid: (-story.entity_weight[eid], eid))
         return tuple(shared[: self.max_shared])
+
+    def shared_terms(self, story: _StoryState) -> tuple[str, ...]:
+        """Content terms among the top terms of at least two articles, heaviest first, as
+        ``<lang>:<stem>`` (numbers as digits): what the same-language members have in common."""
+        shared = [t for t, n in story.term_docs.items() if n >= 2]
+        weight = {t: story.terms.get(t.split(":")[1], {}).get(t, 0.0) if t.startswith("t:") else 0.0 for t in shared}
+        for lang_terms in story.terms.values():
+            for t in shared:
+                if t.startswith("n:"):
+                    weight[t] += lang_terms.get(t, 0.0)
+        shared.sort(key=lambda t: (-weight[t], t))
+        return tuple(t.split(":", 1)[1] for t in shared[: self.max_shared_terms])
 
     @staticmethod
     def central_member(story: _StoryState) -> _Member:
@@ -615,6 +889,7 @@ class StoryGrouper:
             article_count=len(members),
             headline=self.central_member(story).title,
             shared_entities=self.shared_entities(story),
+            shared_terms=self.shared_terms(story),
             article_ids=tuple(m.id for m in members),
         )
 
