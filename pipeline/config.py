@@ -126,6 +126,24 @@ class StoriesFile(_Strict):
     max_shared_entities: int = Field(default=12, ge=0)
     diplomatic_topic: str = "diplomacy"
     topics: dict[str, PerLanguage] = {}
+    # same-language content terms (transforms/stories.py: term_* and the rarity bars)
+    stemmers: dict[str, str] = {}
+    stop_words: PerLanguage = {}
+    term_weight: float = Field(default=1.0, ge=0)
+    term_share: float = Field(default=0.7, ge=0, le=1)
+    term_threshold: float = Field(default=0.25, gt=0, le=1)
+    max_terms: int = Field(default=60, gt=0)
+    min_terms: int = Field(default=8, ge=0)
+    min_term_length: int = Field(default=3, ge=1)
+    term_evidence: float = Field(default=1.0, ge=0)
+    rare_share: float = Field(default=0.02, ge=0, le=1)
+    common_share: float = Field(default=0.1, ge=0, le=1)
+    idf_prior_docs: float = Field(default=100, ge=0)
+    number_weight: float = Field(default=0.0, ge=0)
+    max_probe: int = Field(default=8, ge=0)
+    max_shared_terms: int = Field(default=12, ge=0)
+    term_agree: float = Field(default=0.5, ge=0, le=1)
+    words_only_threshold: float = Field(default=0.4, ge=0, le=1)
 
 
 class ActionTypeEntry(_Strict):
