@@ -31,6 +31,9 @@ def add_replay_parser(subparsers: Any) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="feed files, .txt articles, or folders of them")
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder (created if missing)")
     p.add_argument("--quiet", action="store_true", help="print only the summary line")
+    p.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="processes for per-article work (default: every core)"
+    )
     add_config_args(p)
     p.set_defaults(func=replay_main)
 
@@ -52,7 +55,9 @@ def replay_main(args: argparse.Namespace) -> int:
 
     cfg = load_config_from(args)
     started = time.monotonic()
-    summary = run_replay(args.paths, args.out, cfg, progress=sys.stderr.isatty() and not args.quiet)
+    summary = run_replay(
+        args.paths, args.out, cfg, progress=sys.stderr.isatty() and not args.quiet, workers=args.workers
+    )
     if not args.quiet:
         from pipeline.tables import print_dead_letters, print_tables
 

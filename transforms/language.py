@@ -15,6 +15,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from transforms.records import Article, article_text
+from transforms.shared import built_once
 
 UNDETERMINED = "und"
 DEFAULT_FLOOR = 0.5
@@ -34,13 +35,20 @@ def to_iso639_1(code: str) -> str:
 
 
 class LangdetectDetector:
-    """langdetect's naive-Bayes profiles for 55 languages, seeded for determinism."""
+    """langdetect's naive-Bayes profiles for 55 languages, seeded for determinism.
 
-    def __init__(self, floor: float = DEFAULT_FLOOR) -> None:
+    With ``restrict``, only the configured ``languages`` may be returned: the best of them among
+    langdetect's candidates, if it reaches the floor. A text in another language (Turkish,
+    Arabic...) then has no configured candidate and is ``und``, so no stage builds anything for
+    a language it was not configured for.
+    """
+
+    def __init__(self, floor: float = DEFAULT_FLOOR, languages: Sequence[str] = (), restrict: bool = False) -> None:
         from langdetect import DetectorFactory
 
         DetectorFactory.seed = 0
         self.floor = floor
+        self.allowed = frozenset(languages) if restrict else None
 
     def detect(self, text: str) -> tuple[str, float]:
         from langdetect import detect_langs
@@ -48,9 +56,14 @@ class LangdetectDetector:
 
         text = text[:MAX_DETECTION_CHARS]
         try:
-            best = detect_langs(text)[0]
+            candidates = detect_langs(text)
         except LangDetectException:  # no letters to go on
             return UNDETERMINED, 0.0
+        if self.allowed is not None:
+            candidates = [c for c in candidates if to_iso639_1(c.lang) in self.allowed]
+            if not candidates:
+                return UNDETERMINED, 0.0
+        best = candidates[0]
         if best.prob < self.floor:
             return UNDETERMINED, round(best.prob, 4)
         return to_iso639_1(best.lang), round(best.prob, 4)
@@ -78,17 +91,31 @@ class LinguaDetector:
         return best.language.iso_code_639_1.name.lower(), round(best.value, 4)
 
 
-def make_detector(backend: str, languages: Sequence[str], floor: float = DEFAULT_FLOOR) -> LanguageDetector:
+def make_detector(
+    backend: str, languages: Sequence[str], floor: float = DEFAULT_FLOOR, restrict: bool = False
+) -> LanguageDetector:
+    """``restrict`` limits langdetect to ``languages``; lingua always chooses among them."""
     if backend == "langdetect":
-        return LangdetectDetector(floor)
+        return LangdetectDetector(floor, languages, restrict)
     if backend == "lingua":
         return LinguaDetector(languages, floor)
     raise ValueError(f"unknown language backend {backend!r}; choose one of {', '.join(BACKENDS)}")
 
 
+def shared_detector(backend: str, languages: Sequence[str], floor: float = DEFAULT_FLOOR) -> LanguageDetector:
+    """The detector for these settings, built once per process (lingua's models take a while to load)."""
+    key = f"{backend}|{','.join(languages)}|{floor}"
+    return built_once("language", key, lambda: make_detector(backend, languages, floor))
+
+
+def detection_text(article: Article, max_chars: int = MAX_DETECTION_CHARS) -> str:
+    """A bounded prefix of title, summary and body: the cost no longer grows with the article."""
+    return article_text(article)[:max_chars]
+
+
 def detect_article_language(article: Article, detector: LanguageDetector) -> Article:
     """Title, summary and body together: the title alone misleads langdetect on short headlines."""
-    lang, confidence = detector.detect(article_text(article))
+    lang, confidence = detector.detect(detection_text(article))
     return dataclasses.replace(article, lang=lang, lang_confidence=confidence)
 
 
@@ -101,7 +128,7 @@ class DetectLanguageFn(beam.DoFn):
         self._detector: LanguageDetector | None = None
 
     def setup(self) -> None:
-        self._detector = make_detector(self.backend, self.languages, self.floor)
+        self._detector = shared_detector(self.backend, self.languages, self.floor)
 
     def process(self, article: Article) -> Iterator[Article]:
         assert self._detector is not None
