@@ -20,7 +20,8 @@ from transforms.shared import built_once
 UNDETERMINED = "und"
 DEFAULT_FLOOR = 0.5
 MAX_DETECTION_CHARS = 3000  # beyond this, more text changes nothing but the cost
-BACKENDS = ("langdetect", "lingua")
+BACKENDS = ("lingua", "langdetect")
+DEFAULT_BACKEND = "lingua"  # measured: as accurate as langdetect on our sets, about 6 times faster
 
 
 class LanguageDetector(Protocol):
@@ -69,16 +70,35 @@ class LangdetectDetector:
         return to_iso639_1(best.lang), round(best.prob, 4)
 
 
-class LinguaDetector:
-    """lingua restricted to the configured languages: faster and better on short snippets."""
+# Widely published languages that lingua also recognises, so that a text in one of them is "und"
+# rather than taken for the nearest configured language: lingua only chooses among the languages
+# it is given, and with the configured eight alone it labelled 18 % of a Turkish, Polish and
+# Arabic news set as one of them (see the README's measurements).
+OTHER_LANGUAGES = (
+    "ar", "bn", "ca", "cs", "da", "el", "fa", "fi", "he", "hi", "hu", "ja",
+    "ko", "nb", "pl", "ro", "ru", "sv", "th", "tr", "uk", "ur", "vi", "zh",
+)  # fmt: skip
 
-    def __init__(self, languages: Sequence[str], floor: float = DEFAULT_FLOOR) -> None:
+
+class LinguaDetector:
+    """lingua over the configured languages plus ``OTHER_LANGUAGES``; only configured ones are returned.
+
+    Low-accuracy mode (trigram models): about twice as fast and no less accurate on our sets
+    than the 5-gram models. Models are preloaded so forked workers share them.
+    """
+
+    def __init__(
+        self, languages: Sequence[str], floor: float = DEFAULT_FLOOR, others: Sequence[str] = OTHER_LANGUAGES
+    ) -> None:
         from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-        wanted = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in languages]
-        if len(wanted) < 2:
+        if len(languages) < 2:
             raise ValueError("lingua needs at least two languages to choose between")
-        self._detector = LanguageDetectorBuilder.from_languages(*wanted).build()
+        self.configured = frozenset(code.lower() for code in languages)
+        codes = dict.fromkeys([*self.configured, *(code.lower() for code in others)])
+        wanted = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in codes]
+        builder = LanguageDetectorBuilder.from_languages(*wanted).with_low_accuracy_mode()
+        self._detector = builder.with_preloaded_language_models().build()
         self.floor = floor
 
     def detect(self, text: str) -> tuple[str, float]:
@@ -86,15 +106,16 @@ class LinguaDetector:
         if not any(ch.isalpha() for ch in text):
             return UNDETERMINED, 0.0
         best = self._detector.compute_language_confidence_values(text)[0]
-        if best.value < self.floor:
+        code = best.language.iso_code_639_1.name.lower()
+        if best.value < self.floor or code not in self.configured:
             return UNDETERMINED, round(best.value, 4)
-        return best.language.iso_code_639_1.name.lower(), round(best.value, 4)
+        return code, round(best.value, 4)
 
 
 def make_detector(
-    backend: str, languages: Sequence[str], floor: float = DEFAULT_FLOOR, restrict: bool = False
+    backend: str, languages: Sequence[str], floor: float = DEFAULT_FLOOR, restrict: bool = True
 ) -> LanguageDetector:
-    """``restrict`` limits langdetect to ``languages``; lingua always chooses among them."""
+    """A detector that returns only ``languages`` (or ``und``); ``restrict=False`` lets langdetect return any of its 55."""
     if backend == "langdetect":
         return LangdetectDetector(floor, languages, restrict)
     if backend == "lingua":
@@ -139,7 +160,7 @@ class DetectLanguageFn(beam.DoFn):
 
 
 class DetectLanguage(beam.PTransform):
-    def __init__(self, backend: str = "langdetect", languages: Sequence[str] = (), floor: float = DEFAULT_FLOOR):
+    def __init__(self, backend: str = DEFAULT_BACKEND, languages: Sequence[str] = (), floor: float = DEFAULT_FLOOR):
         super().__init__()
         self.backend, self.languages, self.floor = backend, tuple(languages), floor
 
