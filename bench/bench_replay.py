@@ -20,6 +20,7 @@ The machine may be shared: the load average and the CPU the replay got are print
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import resource
@@ -101,10 +102,8 @@ def _tree(pid: int) -> list[int]:
         p = todo.pop()
         pids.append(p)
         for task in Path(f"/proc/{p}/task").glob("*"):
-            try:
+            with contextlib.suppress(OSError):  # the process may have ended meanwhile
                 todo += [int(c) for c in (task / "children").read_text().split()]
-            except OSError:
-                pass
     return pids
 
 
@@ -181,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"replay --workers {workers}: {results[0]['articles']} articles, median {rate:.0f} articles/s "
             f"= {rate / (per_core * workers):.0%} of floor x {workers}; {cpu_rate:.0f} articles per CPU-second "
-            f"= {cpu_rate / per_core:.0%} of floor; cores used {statistics.median(r['cores_used'] for r in results):.2f}; "
+            f"= {cpu_rate / per_core:.0%} of floor; "
+            f"cores used {statistics.median(r['cores_used'] for r in results):.2f}; "
             f"peak PSS {max(r['pss_tree_mib'] for r in results):.0f} MiB; "
             f"load {statistics.median(r['load'] for r in results):.1f}"
         )

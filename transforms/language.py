@@ -115,7 +115,7 @@ class LinguaDetector:
 def make_detector(
     backend: str, languages: Sequence[str], floor: float = DEFAULT_FLOOR, restrict: bool = True
 ) -> LanguageDetector:
-    """A detector that returns only ``languages`` (or ``und``); ``restrict=False`` lets langdetect return any of its 55."""
+    """A detector that returns only ``languages`` or ``und`` (``restrict=False``: langdetect's 55)."""
     if backend == "langdetect":
         return LangdetectDetector(floor, languages, restrict)
     if backend == "lingua":
