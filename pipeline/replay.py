@@ -314,7 +314,18 @@ def _group_and_alert(articles: Iterable[Article], cfg: Config, out: Outputs, tot
     """Stories and alerts over articles in event-time order: ``group_articles`` and ``alerts_for``, streamed."""
     grouper = StoryGrouper(cfg.stories)
     alert_state: dict[tuple[str, str, str], ActionAlerts] = {}
+    # An action key quiet for longer than the re-alert window, whose stories have all closed, can
+    # only "alert again": forgetting it changes no output and keeps the state bounded.
     for done, article in enumerate(articles, 1):
+        if done % 1000 == 0:
+            cutoff = article.published_ts - cfg.renotify_s
+            live = grouper.state.stories
+            for key in [
+                k
+                for k, s in alert_state.items()
+                if (s.last_seen_ts or 0.0) < cutoff and not any(sid in live for sid in s.by_story)
+            ]:
+                del alert_state[key]
         for story in grouper.expire(article.published_ts):
             out.write("stories", story)
         grouped = dataclasses.replace(article, story_id=grouper.assign(article))
