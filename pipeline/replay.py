@@ -19,11 +19,14 @@ keeps every PCollection in memory, and two workers in threads share one GIL.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
 import tempfile
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -224,8 +227,10 @@ def run_replay(
     out = Outputs(out_dir)
     fd, spool_path = tempfile.mkstemp(prefix="crosswire-spool-", suffix=".pickle")
     pool = None
+    on_term = _exit_cleanly_on_sigterm()
     try:
         if workers > 1:
+            gc.freeze()  # the built matchers: the collector then leaves their pages shared with the workers
             ctx = multiprocessing.get_context("fork")
             pool = ctx.Pool(workers, initializer=_init_worker, initargs=(cfg, spool_path))
         else:
@@ -246,8 +251,11 @@ def run_replay(
             pool.terminate()
             pool.join()
         _worker.clear()
+        gc.unfreeze()
         out.close()
         os.unlink(spool_path)
+        if on_term is not None:
+            signal.signal(signal.SIGTERM, on_term)
     return {
         "files": len(files),
         "items_read": counts["items_read"],
@@ -261,6 +269,13 @@ def run_replay(
         "files_read": counts["files_read"],
         "workers": workers,
     }
+
+
+def _exit_cleanly_on_sigterm() -> Any:
+    """SIGTERM raises SystemExit, so the pool's workers and the spool file go with the run."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def _read_all(
