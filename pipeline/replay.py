@@ -132,7 +132,9 @@ def parse_file(path: str) -> ParsedFile:
 _worker: dict[str, Any] = {}
 
 
-def _init_worker(cfg: Config, spool_path: str) -> None:
+def _init_worker(cfg: Config, spool_path: str, in_pool: bool = True) -> None:
+    if in_pool:  # the parent's SIGTERM handler must not outlive the fork: Pool.terminate() relies on it
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker.update(cfg=cfg, spool_path=spool_path, spool=None, stages=None)
 
 
@@ -234,7 +236,7 @@ def run_replay(
             ctx = multiprocessing.get_context("fork")
             pool = ctx.Pool(workers, initializer=_init_worker, initargs=(cfg, spool_path))
         else:
-            _init_worker(cfg, spool_path)
+            _init_worker(cfg, spool_path, in_pool=False)
         with os.fdopen(fd, "wb") as spool:
             counts, index = _read_all(files, missing, spool, out, pool, progress)
         kept, dropped = first_wins_by(index, "guid")
