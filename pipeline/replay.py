@@ -246,8 +246,10 @@ def run_replay(
             for entry in sorted(dropped + dropped_link, key=lambda e: e.order):
                 out.write("duplicates", _read_spooled(spool_in, entry.offset, entry.length))
         kept.sort(key=lambda e: e.event)
-        enriched = _enriched_in_order([(e.offset, e.length) for e in kept], pool)
-        _group_and_alert(enriched, cfg, out, len(kept), progress)
+        spans = [(e.offset, e.length) for e in kept]
+        del kept, dropped, dropped_link  # from here on, only where each article is spooled
+        enriched = _enriched_in_order(spans, pool)
+        _group_and_alert(enriched, cfg, out, len(spans), progress)
     finally:
         if pool is not None:
             pool.terminate()
