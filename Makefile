@@ -4,8 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/seeds
+# `make bench`: corpus size for the throughput runs, runs per figure, sizes for the memory curve.
+BENCH_SIZE   ?= 2200
+BENCH_RUNS   ?= 3
+BENCH_MEMORY ?= 10000,25800
 
-.PHONY: install run test lint pubsub-fake browser demo clean
+.PHONY: install run test lint pubsub-fake browser demo clean bench
 
 install: $(STAMP) pubsub-fake browser
 
@@ -43,6 +47,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check pipeline transforms tests bench dataflow
 	$(BIN)/ruff format --check pipeline transforms tests bench dataflow
 	$(BIN)/mypy pipeline transforms
+
+# Every performance figure of the README in one run (a few minutes at the default sizes):
+# NLP floor per stage and replay throughput on the same texts (their ratio is the headline),
+# peak memory at BENCH_MEMORY, the stories bench, streaming throughput and latency.
+bench: install
+	$(BIN)/python -m bench.bench_replay --size $(BENCH_SIZE) --runs $(BENCH_RUNS) --memory-sizes $(BENCH_MEMORY)
+	$(BIN)/python bench/bench_stories.py --articles 20000
+	$(BIN)/python -m bench.latency --burst 300
+	$(BIN)/python -m bench.latency --changes 20 --every 2 --interval 1
 
 clean:
 	rm -rf $(VENV) out build .cache .pytest_cache .mypy_cache .ruff_cache *.egg-info

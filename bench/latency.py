@@ -12,6 +12,11 @@ one ``--interval``, half of it on average) is *excluded*, since it is a setting,
 "item added -> alert" figures, which include it, are printed too for reference.
 
     .venv/bin/python -m bench.latency --changes 20 --every 2 --interval 1
+
+**Throughput** (``--burst N``): the feed gains N items at once (the held-out fixture's articles,
+repeated with distinct links, dated now) served by one poll (later polls see an empty feed), and
+the figure is the articles written over the time from that poll to the moment the last of them
+is in ``--out``'s ``articles.jsonl``.
 """
 
 from __future__ import annotations
@@ -76,7 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--every", type=float, default=2.0, help="seconds between two changes")
     parser.add_argument("--interval", type=float, default=1.0, help="feed poll interval, seconds")
     parser.add_argument("--grace", type=float, default=20.0, help="seconds to wait for the last alerts")
+    parser.add_argument("--burst", type=int, default=0, help="measure throughput instead: N items at once")
     args = parser.parse_args(argv)
+    if args.burst:
+        return throughput(args.burst, args.interval, args.grace)
 
     from apache_beam.options.pipeline_options import PipelineOptions
     from google.cloud import pubsub_v1
@@ -157,6 +165,97 @@ def main(argv: list[str] | None = None) -> int:
         print(summary("poll that first sees the change -> alert at the subscriber", measured))
         print(summary("item added -> alert (includes the wait for the next poll)", with_wait))
     return 0 if len(measured) == len(added) else 1
+
+
+def burst_items(n: int) -> list[str]:
+    """``n`` distinct items from the held-out fixture's articles, dated now (the live run drops stale ones)."""
+    from xml.sax.saxutils import escape
+
+    from tests.conftest import FIXTURES
+
+    gold = FIXTURES / "heldout" / "articles.jsonl"
+    rows = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+    date = email.utils.formatdate(time.time(), usegmt=True)
+    return [
+        f"<item><title>{escape(row['title'])}</title><link>https://example.org/burst/{i}</link>"
+        f"<guid>burst-{i}</guid><pubDate>{date}</pubDate><description>{escape(row['summary'])}</description></item>"
+        for i, row in zip(range(n), itertools.cycle(rows), strict=False)
+    ]
+
+
+def throughput(n: int, interval: float, grace: float) -> int:
+    """Articles per second through ``run_live`` when a feed suddenly carries ``n`` new items."""
+    import tempfile
+    from pathlib import Path
+
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    from pipeline.config import load_config
+    from pipeline.live import run_live
+    from pipeline.pubsub_cli import topics_main
+    from tests.http_fixture import FeedServer, Reply, Seen
+    from tests.pubsub.fixture import ENV_HOST, running_fake
+    from transforms.fetch import FetchPolicy
+
+    items: list[str] = []
+    served: list[float] = []
+    lock = threading.Lock()
+
+    def route(seen: Seen, count: int) -> Reply:
+        """The burst once, then an empty feed: what is measured is the pipeline, not re-reading repeats."""
+        with lock:
+            if items and not served:
+                served.append(seen.at)
+                return Reply(200, feed_xml(items), {"Content-Type": "application/rss+xml"})
+            return Reply(200, feed_xml([]), {"Content-Type": "application/rss+xml"})
+
+    out = Path(tempfile.mkdtemp(prefix="crosswire-burst-"))
+    done_at = 0.0
+    with FeedServer() as server, running_fake() as host:
+        os.environ.setdefault(ENV_HOST, host)
+        project = f"bench-{uuid.uuid4().hex[:8]}"
+        url = server.route("/burst.xml", route)
+        topics_main(["init", "--project", project])
+        options = PipelineOptions([f"--alerts_topic=projects/{project}/topics/crosswire-alerts", f"--out={out}"])
+        stop = threading.Event()
+        runner = threading.Thread(
+            target=run_live,
+            args=(load_config(), options),
+            kwargs={
+                "feeds": [{"url": url, "interval_s": interval}],
+                "policy": FetchPolicy(min_host_interval_s=0.0),
+                "stop": stop,
+            },
+            name="crosswire-run",
+        )
+        runner.start()
+        deadline = time.monotonic() + 60
+        while not server.seen("/burst.xml") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(3.0)
+        with lock:
+            items.extend(burst_items(n))
+        end = time.monotonic() + grace + n  # generous: at least one second an article
+        written = 0
+        while time.monotonic() < end and written < n:
+            path = out / "articles.jsonl"
+            count = sum(1 for _ in path.open(encoding="utf-8")) if path.exists() else 0
+            if count > written:
+                written, done_at = count, time.monotonic()
+            elif written and time.monotonic() - done_at > 3 * grace:
+                break  # nothing new for a while: the rest will not come
+            time.sleep(0.2)
+        stop.set()
+        runner.join(timeout=60)
+    if not done_at or not served:
+        print(f"burst of {n}: no article written")
+        return 1
+    seconds = done_at - served[0]
+    print(
+        f"burst of {n} items: {written} articles in {seconds:.1f} s = {written / seconds:.1f} articles/s "
+        f"through crosswire run; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
+    )
+    return 0
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ without the command line. Step labels are stable: Dataflow's ``--update`` matche
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import apache_beam as beam
@@ -22,45 +21,33 @@ from transforms.stories import GroupStories, GroupStoriesBatch
 
 OUTPUT_FILES = ("articles", "stories", "alerts", "dead_letter", "duplicates", "sources")
 
-# A hook that may add a pass-through step after a stage: (pcoll, stage name) -> pcoll.
-Tap = Callable[[beam.PCollection, str], beam.PCollection]
 
-
-def _no_tap(pcoll: beam.PCollection, stage: str) -> beam.PCollection:
-    return pcoll
-
-
-def build_stages(
-    articles: beam.PCollection, cfg: Config, streaming: bool = False, tap: Tap | None = None
-) -> dict[str, beam.PCollection]:
+def build_stages(articles: beam.PCollection, cfg: Config, streaming: bool = False) -> dict[str, beam.PCollection]:
     """De-duplicated articles -> language -> event time -> entities -> actions -> stories -> alerts.
 
     ``streaming`` picks the stateful, timer-driven grouping and alerting; a bounded replay
     groups the same way with the same pure functions behind one GroupByKey, with no timers.
-    ``tap(pcoll, stage)`` may add a pass-through step after a stage (the progress display).
     """
-    tap = tap or _no_tap
-    language = tap(articles | "Language" >> DetectLanguage(cfg.lang_backend, cfg.languages, cfg.lang_floor), "language")
-    entities = tap(
-        language | "EventTime" >> beam.Map(with_event_time) | "Entities" >> ExtractEntities(cfg.gazetteer), "entities"
+    enriched = (
+        articles
+        | "Language" >> DetectLanguage(cfg.lang_backend, cfg.languages, cfg.lang_floor)
+        | "EventTime" >> beam.Map(with_event_time)
+        | "Entities" >> ExtractEntities(cfg.gazetteer)
+        | "Actions" >> DetectActions(cfg.lexicon)
     )
-    enriched = tap(entities | "Actions" >> DetectActions(cfg.lexicon), "actions")
     grouped = enriched | "Stories" >> (GroupStories(cfg.stories) if streaming else GroupStoriesBatch(cfg.stories))
-    alerts = tap(grouped["articles"], "grouped") | "Alerts" >> RaiseAlerts(
-        cfg.tracked, cfg.renotify_s, streaming=streaming
-    )
+    alerts = grouped["articles"] | "Alerts" >> RaiseAlerts(cfg.tracked, cfg.renotify_s, streaming=streaming)
     return {"articles": grouped["articles"], "stories": grouped["stories"], "alerts": alerts}
 
 
 def build_replay(
-    p: beam.Pipeline, paths: list[str], cfg: Config, progress_total: int = 0, tap: Tap | None = None
+    p: beam.Pipeline, paths: list[str], cfg: Config, progress_total: int = 0
 ) -> dict[str, beam.PCollection]:
-    """Files and folders -> every output of a replay, as PCollections (``tap``: see ``build_stages``)."""
-    tap = tap or _no_tap
+    """Files and folders -> every output of a replay, as PCollections."""
     files, missing = list_input_files(paths)
-    read = tap(p | "Paths" >> beam.Create(files), "files") | "ReadFeeds" >> ReadFeeds(progress_total)
-    deduped = tap(read["articles"], "items") | "Deduplicate" >> Deduplicate()
-    outputs = build_stages(tap(deduped["articles"], "distinct"), cfg, tap=tap)
+    read = p | "Paths" >> beam.Create(files) | "ReadFeeds" >> ReadFeeds(progress_total)
+    deduped = read["articles"] | "Deduplicate" >> Deduplicate()
+    outputs = build_stages(deduped["articles"], cfg)
     missing_pc = p | "MissingPaths" >> beam.Create(missing, reshuffle=False)
     outputs["dead_letter"] = (read[DEAD], missing_pc) | "AllDeadLetters" >> beam.Flatten()
     outputs[DUPLICATE] = deduped[DUPLICATE]

@@ -31,6 +31,9 @@ def add_replay_parser(subparsers: Any) -> None:
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder (created if missing)")
     p.add_argument("--quiet", action="store_true", help="print only the summary line")
     p.add_argument("--all", action="store_true", help="list every story, not only the top 10")
+    p.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="processes for per-article work (default: every core)"
+    )
     add_config_args(p)
     p.set_defaults(func=replay_main)
 
@@ -38,7 +41,7 @@ def add_replay_parser(subparsers: Any) -> None:
 def add_config_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config-dir", type=Path, default=None, help="configuration folder (default: configs/)")
     p.add_argument("--tracked", default=None, help="YAML file of tracked countries (local or gs://)")
-    p.add_argument("--lang-backend", default="langdetect", choices=("langdetect", "lingua"))
+    p.add_argument("--lang-backend", default="lingua", choices=("lingua", "langdetect"))
 
 
 def load_config_from(args: argparse.Namespace) -> Any:
@@ -57,9 +60,9 @@ def replay_main(args: argparse.Namespace) -> int:
         from transforms.feeds import list_input_files
 
         with ReplayProgress(len(list_input_files(args.paths)[0])) as display:
-            summary = run_replay(args.paths, args.out, cfg, tap=display.tap)
+            summary = run_replay(args.paths, args.out, cfg, progress=display.add, workers=args.workers)
     else:
-        summary = run_replay(args.paths, args.out, cfg)
+        summary = run_replay(args.paths, args.out, cfg, workers=args.workers)
     if not args.quiet:
         from pipeline.summary import print_summary
         from pipeline.tables import print_dead_letters

@@ -231,7 +231,9 @@ def run_demo(args: argparse.Namespace, out: IO[str]) -> int:
         feeds = stack.enter_context(FeedServer([SeedFeed.read(p) for p in sorted(Path(args.seeds).glob("*.xml"))]))
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="crosswire-demo-")))
         feeds_yaml = tmp / "feeds.yaml"
-        feeds_yaml.write_text("feeds:\n" + "".join(f"  - {{url: '{u}', interval_seconds: 1, allow_private: true}}\n" for u in feeds.urls))
+        feeds_yaml.write_text(
+            "feeds:\n" + "".join(f"  - {{url: '{u}', interval_seconds: 1, allow_private: true}}\n" for u in feeds.urls)
+        )
         lines.say("feeds", f"serving {len(feeds.feeds)} seed feeds ({len(feeds.order)} items, none shown yet)")
 
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}

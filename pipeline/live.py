@@ -465,14 +465,13 @@ class LocalFeedBridge:
         self.dead_letter = dead_letter
         self.first_seen = FirstSeenStore(Path(state_dir) / "first_seen.sqlite") if state_dir else None
         self.give_up_s, self.max_buffer, self.attempt_timeout_s = give_up_s, max_buffer, attempt_timeout_s
-        self.publisher: BufferedPublisher | None = None
+        self.publisher: BufferedPublisher | None = None  # set by create(); delete() must work when create() failed
         self.dead = self.polls = 0
         self.polled_at: dict[str, float] = {}  # url -> when its last poll returned (bench)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="crosswire-poller", daemon=True)
         self._lock = threading.Lock()
         self.error: BaseException | None = None
-        self.publisher: Any = None  # set by create(); delete() must work when create() failed
 
     @property
     def published(self) -> int:

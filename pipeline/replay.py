@@ -1,59 +1,367 @@
-"""Run a replay over files on the in-process FnApiRunner and gather its summary.
+"""Replay files on every core, in flat memory, with the same bytes whatever the worker count.
 
-The runner is chosen explicitly: Beam's default DirectRunner hands many batch pipelines
-to Prism, a binary it tries to download (with no timeout). FnApiRunner needs nothing.
+Per-article work (read, parse, normalise, language, entities, actions) is independent from
+article to article, so it runs in a pool of forked worker processes. The order-sensitive steps
+(de-duplication: "first wins"; stories: "the first article names the story"; alerts) run here,
+over the articles in event-time order, with the same pure functions the Beam graph of
+``pipeline.build`` uses (a test checks both give the same lines).
+
+Memory stays flat: parsed articles wait in a spool file on disk, and this process keeps only a
+small index entry per article; enriched articles come back a few chunks at a time, in event-time
+order, and leave as soon as they are grouped and written. Story state is bounded by the horizon.
+Every output is written as it is produced, in an order fixed by the input (never by scheduling),
+and the summary is counted while writing.
+
+Beam's in-process runners were measured for this and set aside (see the README): one worker
+keeps every PCollection in memory, and two workers in threads share one GIL.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import gc
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+import tempfile
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, NamedTuple
 
-import apache_beam as beam
-from apache_beam.metrics.metric import MetricsFilter
-from apache_beam.options.pipeline_options import PipelineOptions
-from apache_beam.runners.portability.fn_api_runner import FnApiRunner
-
-from pipeline.build import OUTPUT_FILES, Tap, build_replay, write_outputs
+from pipeline.build import OUTPUT_FILES
 from pipeline.config import Config
-from transforms.feeds import list_input_files
-from transforms.sinks import read_jsonl
+from transforms.actions import ActionDetector
+from transforms.alerts import ActionAlerts, observe, tracked_actions
+from transforms.entities import EntityExtractor, iter_entities
+from transforms.feeds import (
+    guid_key,
+    list_input_files,
+    normalise_entry,
+    order_key,
+    parse_feed,
+    read_file,
+    source_record,
+)
+from transforms.language import detect_article_language, shared_detector
+from transforms.records import Article, DeadLetter, article_text
+from transforms.shared import built_once, config_key
+from transforms.sinks import to_json_line
+from transforms.stories import StoryGrouper
 
-COUNTERS = ("files_read", "items_read", "duplicates", "empty_feeds")
+CHUNK = 32  # articles per task: large enough to amortise the pipe, small enough to balance
+IN_FLIGHT_PER_WORKER = 3  # chunks waiting per worker: keeps workers busy, memory bounded
+
+
+def default_workers() -> int:
+    """Every core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# ------------------------------------------------------------------ per-process stages
+
+
+class Stages(NamedTuple):
+    detector: Any
+    extractor: EntityExtractor
+    actions: ActionDetector
+
+
+def stages_for(cfg: Config) -> Stages:
+    """The enrichment stages for ``cfg``, built once per process (shared with the DoFns)."""
+    return Stages(
+        shared_detector(cfg.lang_backend, cfg.languages, cfg.lang_floor),
+        built_once("entities", config_key(cfg.gazetteer), lambda: EntityExtractor(cfg.gazetteer)),
+        built_once("actions", config_key(cfg.lexicon), lambda: ActionDetector(cfg.lexicon)),
+    )
+
+
+def warm(cfg: Config) -> Stages:
+    """Build everything a worker needs before forking, so workers inherit it instead of rebuilding."""
+    stages = stages_for(cfg)
+    for lang in (*cfg.languages, "und"):
+        stages.extractor.matcher(lang)
+    stages.detector.detect("warm up the detector before the workers fork")
+    return stages
+
+
+def enrich(article: Article, stages: Stages) -> Article:
+    """Language, entities, actions: exactly what the Beam stages do to one article."""
+    article = detect_article_language(article, stages.detector)
+    article = dataclasses.replace(article, entities=tuple(iter_entities(stages.extractor, article)))
+    found = stages.actions.detect(article_text(article), article.lang, article.entities, article.published)
+    return dataclasses.replace(article, actions=tuple(found))
+
+
+class ParsedFile(NamedTuple):
+    path: str
+    read_ok: bool
+    source: dict[str, Any] | None
+    dead: list[DeadLetter]
+    items: int
+    articles: list[tuple[tuple[float, str, int], Article]]
+
+
+def parse_file(path: str) -> ParsedFile:
+    """One input file -> its normalised articles (with their input order), dead letters, source record."""
+    raw = read_file(path)
+    if isinstance(raw, DeadLetter):
+        return ParsedFile(path, False, None, [raw], 0, [])
+    entries, dead = parse_feed(raw)
+    source = source_record(raw, entries, dead)
+    articles = []
+    for entry in entries:
+        try:
+            result = normalise_entry(entry)
+        except Exception as e:  # one odd entry must not stop the run
+            result = DeadLetter.of(f"{entry.source}#{entry.index}", "normalise", f"{type(e).__name__}: {e}")
+        if isinstance(result, DeadLetter):
+            dead.append(result)
+        else:
+            articles.append((order_key(result, (entry.source, entry.index)), result))
+    return ParsedFile(path, True, source, dead, len(entries), articles)
+
+
+# Set in each worker (inherited through fork, or by the initializer).
+_worker: dict[str, Any] = {}
+
+
+def _init_worker(cfg: Config, spool_path: str, in_pool: bool = True) -> None:
+    if in_pool:  # the parent's SIGTERM handler must not outlive the fork: Pool.terminate() relies on it
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _worker.update(cfg=cfg, spool_path=spool_path, spool=None, stages=None)
+
+
+def _read_spooled(spool: IO[bytes], offset: int, length: int) -> Article:
+    spool.seek(offset)
+    return pickle.loads(spool.read(length))  # type: ignore[no-any-return]
+
+
+def _enrich_chunk(spans: list[tuple[int, int]]) -> bytes:
+    """Worker task: read a chunk of spooled articles, enrich them, send them back in one pickle."""
+    if _worker.get("spool") is None:
+        _worker["spool"] = open(_worker["spool_path"], "rb")  # noqa: SIM115 (kept open for the worker's life)
+    if _worker.get("stages") is None:
+        _worker["stages"] = stages_for(_worker["cfg"])  # found in the cache the parent warmed before forking
+    stages = _worker["stages"]
+    done = [enrich(_read_spooled(_worker["spool"], off, n), stages) for off, n in spans]
+    return pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+# ------------------------------------------------------------------ writing
+
+
+class Outputs:
+    """The six JSONL files, written line by line; counts what it writes for the summary."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.files = {name: open(out_dir / f"{name}.jsonl", "w", encoding="utf-8") for name in OUTPUT_FILES}  # noqa: SIM115
+        self.lines = dict.fromkeys(OUTPUT_FILES, 0)
+        self.alerts = self.updates = 0
+
+    def write(self, name: str, row: Any) -> None:
+        self.files[name].write(to_json_line(row) + "\n")
+        self.lines[name] += 1
+
+    def alert(self, payload: dict[str, Any]) -> None:
+        self.write("alerts", payload)
+        if payload.get("kind") == "update":
+            self.updates += 1
+        else:
+            self.alerts += 1
+
+    def close(self) -> None:
+        for f in self.files.values():
+            f.close()
+
+
+class Indexed(NamedTuple):
+    """What this process keeps per parsed article: keys for de-duplication and order, and where it is spooled."""
+
+    order: tuple[float, str, int]
+    event: tuple[float, str]
+    guid: str
+    link: str
+    offset: int
+    length: int
+
+
+def first_wins_by(entries: Iterable[Indexed], key: str) -> tuple[list[Indexed], list[Indexed]]:
+    """Keep the first (by ``order``) of each group sharing ``key``; the Beam graph's ``first_wins``."""
+    kept: dict[str, Indexed] = {}
+    dropped: list[Indexed] = []
+    for entry in entries:
+        k = getattr(entry, key)
+        best = kept.get(k)
+        if best is None:
+            kept[k] = entry
+        elif entry.order < best.order:
+            dropped.append(best)
+            kept[k] = entry
+        else:
+            dropped.append(entry)
+    return list(kept.values()), dropped
+
+
+Progress = Callable[[str, int], None]  # (stage, items done since the last call): pipeline.progress
+
+
+def _no_progress(stage: str, n: int) -> None:
+    pass
+
+
+# ------------------------------------------------------------------ the run
 
 
 def run_replay(
-    paths: list[str], out_dir: Path, cfg: Config, progress: bool = False, tap: Tap | None = None
+    paths: list[str], out_dir: Path, cfg: Config, progress: Progress | None = None, workers: int | None = None
 ) -> dict[str, Any]:
-    """Replay ``paths`` into ``out_dir``; return the counts of the closing summary line.
+    """Replay ``paths`` into ``out_dir`` on ``workers`` processes (default: every core); return the summary counts.
 
-    ``tap``: a progress hook (``pipeline.progress``), passed to ``build_replay``.
+    ``progress(stage, n)`` is told as items pass each stage (the stage names of ``pipeline.progress``).
     """
+    progress = progress or _no_progress
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name in OUTPUT_FILES:  # a previous run's files must not survive into this one
-        (out_dir / f"{name}.jsonl").unlink(missing_ok=True)
-    files, _ = list_input_files(paths)
-    options = PipelineOptions(["--direct_num_workers=1"])
-    pipeline = beam.Pipeline(runner=FnApiRunner(), options=options)
-    outputs = build_replay(pipeline, paths, cfg, progress_total=len(files) if progress else 0, tap=tap)
-    write_outputs(outputs, out_dir)
-    result = pipeline.run()
-    result.wait_until_finish()
-    counts = {name: 0 for name in COUNTERS}
-    for counter in result.metrics().query(MetricsFilter().with_namespace("crosswire"))["counters"]:
-        if counter.key.metric.name in counts:
-            counts[counter.key.metric.name] += counter.committed or counter.attempted or 0
-    alerts = read_jsonl(out_dir / "alerts.jsonl")
+    workers = workers or default_workers()
+    files, missing = list_input_files(paths)
+    warm(cfg)  # before forking: the workers inherit the built matchers
+    out = Outputs(out_dir)
+    fd, spool_path = tempfile.mkstemp(prefix="crosswire-spool-", suffix=".pickle")
+    pool = None
+    on_term = _exit_cleanly_on_sigterm()
+    try:
+        if workers > 1:
+            gc.freeze()  # the built matchers: the collector then leaves their pages shared with the workers
+            ctx = multiprocessing.get_context("fork")
+            pool = ctx.Pool(workers, initializer=_init_worker, initargs=(cfg, spool_path))
+        else:
+            _init_worker(cfg, spool_path, in_pool=False)
+        with os.fdopen(fd, "wb") as spool:
+            counts, index = _read_all(files, missing, spool, out, pool, progress)
+        kept, dropped = first_wins_by(index, "guid")
+        kept, dropped_link = first_wins_by(kept, "link")
+        del index
+        progress("distinct", len(kept))
+        with open(spool_path, "rb") as spool_in:
+            for entry in sorted(dropped + dropped_link, key=lambda e: e.order):
+                out.write("duplicates", _read_spooled(spool_in, entry.offset, entry.length))
+        kept.sort(key=lambda e: e.event)
+        spans = [(e.offset, e.length) for e in kept]
+        del kept, dropped, dropped_link  # from here on, only where each article is spooled
+        enriched = _enriched_in_order(spans, pool)
+        _group_and_alert(enriched, cfg, out, progress)
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        _worker.clear()
+        gc.unfreeze()
+        out.close()
+        os.unlink(spool_path)
+        if on_term is not None:
+            signal.signal(signal.SIGTERM, on_term)
     return {
         "files": len(files),
         "items_read": counts["items_read"],
-        "articles": len(read_jsonl(out_dir / "articles.jsonl")),
-        "duplicates": counts["duplicates"],
-        "dead_letters": len(read_jsonl(out_dir / "dead_letter.jsonl")),
+        "articles": out.lines["articles"],
+        "duplicates": out.lines["duplicates"],
+        "dead_letters": out.lines["dead_letter"],
         "empty_feeds": counts["empty_feeds"],
-        "stories": len(read_jsonl(out_dir / "stories.jsonl")),
-        "alerts": sum(1 for a in alerts if a.get("kind") == "alert"),
-        "alert_updates": sum(1 for a in alerts if a.get("kind") == "update"),
+        "stories": out.lines["stories"],
+        "alerts": out.alerts,
+        "alert_updates": out.updates,
         "files_read": counts["files_read"],
+        "workers": workers,
     }
+
+
+def _exit_cleanly_on_sigterm() -> Any:
+    """SIGTERM raises SystemExit, so the pool's workers and the spool file go with the run."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
+def _read_all(
+    files: list[str], missing: list[DeadLetter], spool: IO[bytes], out: Outputs, pool: Any, progress: Progress
+) -> tuple[dict[str, int], list[Indexed]]:
+    """Parse every file (in the pool), spool its articles, write sources and dead letters in file order."""
+    counts = {"items_read": 0, "empty_feeds": 0, "files_read": 0}
+    index: list[Indexed] = []
+    for letter in missing:
+        out.write("dead_letter", letter)
+    parsed: Iterable[ParsedFile] = pool.imap(parse_file, files) if pool is not None else map(parse_file, files)
+    offset = 0
+    for result in parsed:
+        progress("files", 1)
+        progress("items", result.items)
+        for letter in result.dead:
+            out.write("dead_letter", letter)
+        if not result.read_ok:
+            continue
+        counts["files_read"] += 1
+        counts["items_read"] += result.items
+        if result.items == 0 and not result.dead:
+            counts["empty_feeds"] += 1
+        out.write("sources", result.source)
+        for order, article in result.articles:
+            blob = pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
+            spool.write(blob)
+            guid, _ = guid_key(article)
+            index.append(Indexed(order, (article.published_ts, article.id), guid, article.link, offset, len(blob)))
+            offset += len(blob)
+    return counts, index
+
+
+def _enriched_in_order(spans: list[tuple[int, int]], pool: Any) -> Iterator[Article]:
+    """Enriched articles in the order of ``spans``, with at most a few chunks in flight at once."""
+    chunks = (spans[i : i + CHUNK] for i in range(0, len(spans), CHUNK))
+    if pool is None:
+        for chunk in chunks:
+            yield from pickle.loads(_enrich_chunk(chunk))
+        return
+    pending: deque[Any] = deque()
+    limit = IN_FLIGHT_PER_WORKER * pool._processes
+    for chunk in chunks:
+        pending.append(pool.apply_async(_enrich_chunk, (chunk,)))
+        if len(pending) >= limit:
+            yield from pickle.loads(pending.popleft().get())
+    while pending:
+        yield from pickle.loads(pending.popleft().get())
+
+
+def _group_and_alert(articles: Iterable[Article], cfg: Config, out: Outputs, progress: Progress) -> None:
+    """Stories and alerts over articles in event-time order: ``group_articles`` and ``alerts_for``, streamed."""
+    grouper = StoryGrouper(cfg.stories)
+    alert_state: dict[tuple[str, str, str], ActionAlerts] = {}
+    # An action key quiet for longer than the re-alert window, whose stories have all closed, can
+    # only "alert again": forgetting it changes no output and keeps the state bounded.
+    for done, article in enumerate(articles, 1):
+        if done % 1000 == 0:
+            cutoff = article.published_ts - cfg.renotify_s
+            live = grouper.state.stories
+            for key in [
+                k
+                for k, s in alert_state.items()
+                if (s.last_seen_ts or 0.0) < cutoff and not any(sid in live for sid in s.by_story)
+            ]:
+                del alert_state[key]
+        for story in grouper.expire(article.published_ts):
+            out.write("stories", story)
+        grouped = dataclasses.replace(article, story_id=grouper.assign(article))
+        out.write("articles", grouped)
+        for key, _, action in tracked_actions(grouped, cfg.tracked):
+            payload = observe(alert_state.setdefault(key, ActionAlerts()), grouped, action, cfg.renotify_s)
+            if payload is not None:
+                out.alert(payload)
+        for stage in ("language", "entities", "actions", "grouped"):  # enriched together in a worker
+            progress(stage, 1)
+    for story in sorted(grouper.stories(), key=lambda s: (s.first_seen, s.id)):
+        out.write("stories", story)

@@ -8,11 +8,15 @@ import pytest
 
 from tests.conftest import shared_path
 from transforms.language import (
+    MAX_DETECTION_CHARS,
     UNDETERMINED,
+    DetectLanguageFn,
     LangdetectDetector,
     LinguaDetector,
     detect_article_language,
+    detection_text,
     make_detector,
+    shared_detector,
     to_iso639_1,
 )
 from transforms.records import Article
@@ -82,3 +86,37 @@ def test_dev_corpus_language_accuracy_from_what_feeds_carry(detector):
         )
         right += detect_article_language(article, detector).lang == row["lang"]
     assert right / len(rows) >= 0.98
+
+
+# Written here for the tests, in languages that are not configured.
+OTHER_SAMPLES = {
+    "tr": "Dışişleri Bakanlığı salı günü büyükelçiyi bakanlığa çağırarak karara karşı protestosunu iletti.",
+    "pl": "Ministerstwo Spraw Zagranicznych wezwało we wtorek ambasadora, aby zaprotestować przeciwko decyzji.",
+    "ru": "Министерство иностранных дел во вторник вызвало посла, чтобы выразить протест против решения.",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(OTHER_SAMPLES))
+def test_a_language_that_is_not_configured_is_undetermined(detector, lang):
+    """No configured language is returned for it, so no stage builds anything for it."""
+    assert detector.detect(OTHER_SAMPLES[lang])[0] == UNDETERMINED
+
+
+def test_langdetect_unrestricted_still_names_any_language():
+    assert make_detector("langdetect", LANGS, restrict=False).detect(OTHER_SAMPLES["tr"])[0] == "tr"
+
+
+def test_detection_reads_a_bounded_prefix():
+    body = SAMPLES["de"] + " " + SAMPLES["en"] * 200
+    article = Article("a", "", "", "f", SAMPLES["de"], "", body, "", 0.0)
+    assert len(detection_text(article)) == MAX_DETECTION_CHARS
+    assert detection_text(article).startswith(SAMPLES["de"])
+
+
+def test_the_detector_is_built_once_per_process():
+    assert shared_detector("lingua", LANGS) is shared_detector("lingua", LANGS)
+    fn = DetectLanguageFn("lingua", LANGS, 0.5)
+    fn.setup()
+    first = fn._detector
+    fn.setup()  # the DirectRunner calls setup() again for each bundle in streaming
+    assert fn._detector is first is shared_detector("lingua", LANGS, 0.5)

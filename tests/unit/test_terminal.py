@@ -7,45 +7,32 @@ import json
 import re
 from pathlib import Path
 
-import apache_beam as beam
 import pytest
-from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 from rich.console import Console
 
-from pipeline.progress import ReplayProgress, StageCounter, parse_datagram
+from pipeline.progress import ReplayProgress
 from pipeline.summary import MAX_WIDTH, merged_alerts, print_summary, stories_table, top_stories
 
 ANSI = re.compile(r"\x1b\[")
 
 
-def test_datagrams_parse_or_are_ignored():
-    assert parse_datagram(b"language\t12") == ("language", 12)
-    assert parse_datagram(b"garbage") is None
-    assert parse_datagram(b"\xff\t1") is None
-
-
 @pytest.mark.beam
-def test_counting_steps_report_every_element_of_a_real_pipeline():
-    with StageCounter() as counter:
-        p = beam.Pipeline(runner=FnApiRunner())
-        numbers = counter.tap(p | beam.Create(range(250)), "files")
-        counter.tap(numbers | beam.Filter(lambda n: n % 2 == 0), "items")
-        p.run().wait_until_finish()
-    assert counter.counts == {"files": 250, "items": 125}
+def test_the_progress_display_counts_each_stage_of_a_real_replay(tmp_path: Path):
+    from pipeline.config import load_config
+    from pipeline.replay import run_replay
 
-
-@pytest.mark.beam
-def test_the_progress_display_shows_each_stage_with_its_count():
     stream = io.StringIO()
     console = Console(file=stream, force_terminal=True, width=100)
-    with ReplayProgress(3, console=console) as display:
-        p = beam.Pipeline(runner=FnApiRunner())
-        files = display.tap(p | beam.Create(["a", "b", "c"]), "files")
-        display.tap(files | beam.FlatMap(lambda f: [f] * 4), "items")
-        p.run().wait_until_finish()
+    seeds = sorted(str(p) for p in (Path(__file__).parents[2] / "seeds").glob("*.xml"))
+    with ReplayProgress(len(seeds), console=console) as display:
+        summary = run_replay(seeds, tmp_path / "out", load_config(), progress=display.add, workers=1)
+    assert display.counts["files"] == len(seeds)
+    assert display.counts["items"] == summary["items_read"]
+    for stage in ("distinct", "language", "entities", "actions", "grouped"):
+        assert display.counts[stage] == summary["articles"], stage
     text = ANSI.sub("", stream.getvalue())
-    assert "files read" in text and "3/3" in text
-    assert "items parsed" in text and "12/12" in text
+    assert "files read" in text and f"{len(seeds)}/{len(seeds)}" in text
+    assert "grouped into stories" in text and f"{summary['articles']}/{summary['articles']}" in text
 
 
 def write(path: Path, rows: list[dict]) -> None:

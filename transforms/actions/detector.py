@@ -71,6 +71,7 @@ from transforms.actions.lexicon import (
 )
 from transforms.actions.sentences import split_sentences
 from transforms.records import Action, Article, Entity, article_text
+from transforms.shared import built_once, config_key
 
 log = logging.getLogger(__name__)
 
@@ -457,12 +458,13 @@ class DetectActionsFn(beam.DoFn):
 
     def __init__(self, lexicon: dict[str, Any]):
         self.lexicon = lexicon
+        self._key = config_key(lexicon)  # once, here: setup() may run for every bundle
         self.detector: ActionDetector | None = None
         self.with_actions = Metrics.counter("actions", "articles_with_actions")
         self.actions = Metrics.counter("actions", "actions_detected")
 
     def setup(self) -> None:
-        self.detector = ActionDetector(self.lexicon)
+        self.detector = built_once("actions", self._key, lambda: ActionDetector(self.lexicon))
 
     def process(self, article: Article) -> Iterator[Article]:
         if self.detector is None:

@@ -41,6 +41,7 @@ from apache_beam.metrics import Metrics
 from transforms.entities import boilerplate, morph
 from transforms.entities.lang import LangRules, rules
 from transforms.records import Article, Entity, article_text
+from transforms.shared import built_once, config_key
 
 log = logging.getLogger(__name__)
 
@@ -973,12 +974,13 @@ class ExtractEntitiesFn(beam.DoFn):
 
     def __init__(self, gazetteer: dict[str, Any]):
         self._gazetteer = gazetteer
+        self._key = config_key(gazetteer)  # once, here: setup() may run for every bundle
         self._extractor: EntityExtractor | None = None
         self._articles = Metrics.counter("entities", "articles")
         self._empty = Metrics.counter("entities", "articles_without_entities")
 
     def setup(self) -> None:
-        self._extractor = EntityExtractor(self._gazetteer)
+        self._extractor = built_once("entities", self._key, lambda: EntityExtractor(self._gazetteer))
 
     def process(self, article: Article) -> Iterator[Article]:
         assert self._extractor is not None, "setup() not called"

@@ -1,0 +1,201 @@
+"""Replay throughput against the NLP floor on the same texts, and peak memory at several sizes.
+
+    .venv/bin/python -m bench.bench_replay [--size 2000] [--runs 3] [--workers N] [--memory-sizes 10000,25800]
+        [--corpus ../shared/corpus-dev] [--scaler ../shared/eval/scale_corpus.py]
+
+The corpus is the gold corpus copied with shifted dates (``scale_corpus.py``) up to ``--size``
+articles. In one run this measures:
+
+- **floor**: per-article CPU cost of each stage in this process (feed parsing, language ID, entity
+  extraction, action detection), on a sample of the same articles: the per-core rate a replay
+  could reach with no overhead at all;
+- **replay**: ``crosswire replay --workers 1`` and ``--workers N`` as a user runs them,
+  interleaved, medians of ``--runs``; the headline is replay rate / (floor x N);
+- **memory**: peak proportional set size (PSS: shared pages counted once) of the replay's
+  process tree, and of its largest process, at each of ``--memory-sizes``.
+
+The machine may be shared: the load average and the CPU the replay got are printed beside.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import math
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SHARED = Path(os.environ.get("CROSSWIRE_SHARED", ROOT.parent / "shared"))
+if not SHARED.is_dir():
+    SHARED = Path("/work/shared")
+
+
+def gold_count(corpus: Path) -> int:
+    return sum(1 for line in (corpus / "articles.jsonl").open(encoding="utf-8") if line.strip())
+
+
+def scaled(corpus: Path, size: int, scaler: Path, work: Path) -> Path:
+    """A corpus of about ``size`` articles: enough shifted copies of the gold one."""
+    copies = max(1, math.ceil(size / gold_count(corpus)))
+    out = work / f"corpus-{copies}"
+    if not (out / "feeds").is_dir():
+        subprocess.run([sys.executable, str(scaler), str(corpus), str(out), "--copies", str(copies)], check=True)
+    return out / "feeds"
+
+
+# ----------------------------------------------------------------------------- floor
+
+
+def floor(feeds: Path, sample: int) -> dict[str, float]:
+    """CPU milliseconds per article for each stage, in this process, on the corpus's own articles.
+
+    CPU time, not wall time: on a shared machine it is what the stages cost, whatever the load.
+    """
+    from pipeline.config import load_config
+    from pipeline.replay import parse_file, warm
+    from transforms.entities import iter_entities
+    from transforms.feeds import list_input_files
+    from transforms.language import detect_article_language
+    from transforms.records import article_text
+
+    cfg = load_config(ROOT / "configs")
+    stages = warm(cfg)
+    files, _ = list_input_files([str(feeds)])
+    start = time.process_time()
+    articles = [a for path in files for _, a in parse_file(path).articles]
+    parse_ms = 1000 * (time.process_time() - start) / len(articles)
+    step = max(1, len(articles) // sample)
+    picked = articles[::step][:sample]
+    times = {"language": 0.0, "entities": 0.0, "actions": 0.0}
+    for article in picked:
+        t0 = time.process_time()
+        article = detect_article_language(article, stages.detector)
+        t1 = time.process_time()
+        entities = tuple(iter_entities(stages.extractor, article))
+        t2 = time.process_time()
+        stages.actions.detect(article_text(article), article.lang, entities, article.published)
+        t3 = time.process_time()
+        times["language"] += t1 - t0
+        times["entities"] += t2 - t1
+        times["actions"] += t3 - t2
+    per = {"parse": parse_ms, **{k: 1000 * v / len(picked) for k, v in times.items()}}
+    per["total"] = sum(per.values())
+    return per
+
+
+# ----------------------------------------------------------------------------- replay
+
+
+def _tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        pids.append(p)
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            with contextlib.suppress(OSError):  # the process may have ended meanwhile
+                todo += [int(c) for c in (task / "children").read_text().split()]
+    return pids
+
+
+def _kib(pid: int, field: str, name: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+            if line.startswith(field):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def replay(feeds: Path, workers: int, out: Path) -> dict[str, float]:
+    """One ``crosswire replay`` as a user runs it: articles/s, peak PSS of its tree, CPU it got."""
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [sys.executable, "-m", "pipeline.cli", "replay", str(feeds), "--out", str(out), "--quiet"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = os.getloadavg()[0]
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [*cmd, "--workers", str(workers)], cwd=ROOT, stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )
+    peak_tree = peak_one = 0
+    while proc.poll() is None:
+        pss = [_kib(p, "Pss:", "smaps_rollup") for p in _tree(proc.pid)]
+        peak_tree, peak_one = max(peak_tree, sum(pss)), max(peak_one, max(pss, default=0))
+        time.sleep(0.25)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"replay failed: {' '.join(cmd)}")
+    articles = sum(1 for _ in (out / "articles.jsonl").open(encoding="utf-8"))
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {
+        "articles": articles,
+        "seconds": wall,
+        "rate": articles / wall,
+        "cpu_rate": articles / cpu,
+        "cores_used": cpu / wall,
+        "pss_tree_mib": peak_tree / 1024,
+        "pss_max_mib": peak_one / 1024,
+        "load": load,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--size", type=int, default=int(os.environ.get("BENCH_SIZE", 2000)))
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
+    ap.add_argument("--sample", type=int, default=400, help="articles timed per stage for the floor")
+    ap.add_argument("--memory-sizes", default="", help="comma-separated corpus sizes for the memory curve")
+    ap.add_argument("--corpus", type=Path, default=SHARED / "corpus-dev")
+    ap.add_argument("--scaler", type=Path, default=SHARED / "eval" / "scale_corpus.py")
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "crosswire-bench")
+    args = ap.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    feeds = scaled(args.corpus, args.size, args.scaler, args.work)
+    print(f"machine: {os.cpu_count()} CPUs, load average at start {os.getloadavg()[0]:.1f}")
+
+    per = floor(feeds, args.sample)
+    per_core = 1000 / per["total"]
+    stages = ", ".join(f"{k} {v:.2f}" for k, v in per.items() if k != "total")
+    print(f"floor: {per['total']:.2f} CPU ms/article ({stages}) = {per_core:.0f} articles/s/core")
+
+    runs: dict[int, list[dict[str, float]]] = {1: [], args.workers: []}
+    for _ in range(args.runs):
+        for workers in runs:
+            runs[workers].append(replay(feeds, workers, args.work / "out"))
+    for workers, results in runs.items():
+        rate = statistics.median(r["rate"] for r in results)
+        cpu_rate = statistics.median(r["cpu_rate"] for r in results)
+        print(
+            f"replay --workers {workers}: {results[0]['articles']} articles, median {rate:.0f} articles/s "
+            f"= {rate / (per_core * workers):.0%} of floor x {workers}; {cpu_rate:.0f} articles per CPU-second "
+            f"= {cpu_rate / per_core:.0%} of floor; "
+            f"cores used {statistics.median(r['cores_used'] for r in results):.2f}; "
+            f"peak PSS {max(r['pss_tree_mib'] for r in results):.0f} MiB; "
+            f"load {statistics.median(r['load'] for r in results):.1f}"
+        )
+    speedup = statistics.median(r["rate"] for r in runs[args.workers]) / statistics.median(r["rate"] for r in runs[1])
+    print(f"speed-up with {args.workers} workers: {speedup:.2f}x")
+
+    for size in [int(s) for s in args.memory_sizes.split(",") if s]:
+        result = replay(scaled(args.corpus, size, args.scaler, args.work), args.workers, args.work / "out")
+        print(
+            f"memory at {result['articles']} articles: peak PSS {result['pss_tree_mib']:.0f} MiB for the process tree, "
+            f"{result['pss_max_mib']:.0f} MiB its largest process; {result['rate']:.0f} articles/s"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Replay on several processes: the same bytes as on one, and the same lines as the Beam graph."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import apache_beam as beam
+import pytest
+from apache_beam.runners.portability.fn_api_runner import FnApiRunner
+
+from pipeline.build import OUTPUT_FILES, build_replay, write_outputs
+from pipeline.replay import run_replay
+from tests.conftest import FIXTURES, ROOT
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory):
+    """Every kind of input the project has: gold feeds, seeds, repeats, bad files, plain text."""
+    feeds = tmp_path_factory.mktemp("gold-feeds")
+    gold = FIXTURES / "heldout" / "articles.jsonl"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "gold_to_feeds.py"), str(gold), str(feeds)], check=True)
+    return [str(feeds), str(ROOT / "seeds"), *(str(FIXTURES / name) for name in ("feeds", "bad", "text"))]
+
+
+def test_two_workers_write_the_same_bytes_as_one(inputs, config, tmp_path):
+    one = run_replay(inputs, tmp_path / "one", config, workers=1)
+    two = run_replay(inputs, tmp_path / "two", config, workers=2)
+    assert one["articles"] > 80 and one["duplicates"] > 0 and one["dead_letters"] > 0 and one["alerts"] > 0
+    assert {k: v for k, v in one.items() if k != "workers"} == {k: v for k, v in two.items() if k != "workers"}
+    for name in OUTPUT_FILES:
+        assert (tmp_path / "one" / f"{name}.jsonl").read_bytes() == (tmp_path / "two" / f"{name}.jsonl").read_bytes()
+
+
+def test_replay_gives_the_lines_of_the_beam_graph(inputs, config, tmp_path):
+    summary = run_replay(inputs, tmp_path / "pool", config, workers=2)
+    pipeline = beam.Pipeline(runner=FnApiRunner())
+    write_outputs(build_replay(pipeline, inputs, config), tmp_path / "beam")
+    pipeline.run().wait_until_finish()
+    lines = {}
+    for name in OUTPUT_FILES:
+        pool = (tmp_path / "pool" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+        graph = (tmp_path / "beam" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+        assert sorted(pool) == sorted(graph), name
+        lines[name] = len(graph)
+    assert (summary["articles"], summary["stories"], summary["dead_letters"], summary["duplicates"]) == (
+        lines["articles"],
+        lines["stories"],
+        lines["dead_letter"],
+        lines["duplicates"],
+    )
