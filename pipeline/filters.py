@@ -1,7 +1,7 @@
 """The subscriber's filters, checked against what alerts can contain: a typo must not match nothing.
 
 Countries are ISO 3166 alpha-3 codes (pycountry) or the organisation ids of the gazetteer
-(an alert's target may be ``UNO`` or ``EU``); actions are the lexicon's types, CAMEO codes
+(an alert's target may be ``org:UNO``; ``UNO`` and ``org:UNO`` both match it); actions are the lexicon's types, CAMEO codes
 or PLOVER categories. Each refusal says what was probably meant.
 """
 
@@ -14,10 +14,12 @@ from pathlib import Path
 import pycountry
 import yaml
 
+from transforms.pubsub_io import party_key
+
 
 def organisation_ids(config_dir: Path) -> set[str]:
     data = yaml.safe_load((config_dir / "gazetteer.yaml").read_text(encoding="utf-8")) or {}
-    return {str(k).upper() for k in (data.get("orgs") or {})}
+    return {party_key(str(k)) for k in (data.get("orgs") or {})}
 
 
 def action_names(config_dir: Path) -> set[str]:
@@ -33,7 +35,7 @@ def action_names(config_dir: Path) -> set[str]:
 
 def country_problem(value: str, organisations: set[str]) -> str | None:
     """None when ``value`` is a known alpha-3 code or organisation id, else why and what was meant."""
-    code = value.strip().upper()
+    code = party_key(value)
     if code in organisations or (len(code) == 3 and pycountry.countries.get(alpha_3=code) is not None):
         return None
     guess = None

@@ -140,11 +140,19 @@ def format_alert_line(alert: Alert) -> str:
     ).rstrip()
 
 
+def party_key(code: str) -> str:
+    """What a country filter compares: ``MEX``, ``mex`` -> ``MEX``; ``org:EU``, ``EU`` -> ``EU``."""
+    code = code.strip()
+    if code[:4].lower() == "org:":
+        code = code[4:]
+    return code.upper()
+
+
 @dataclass(frozen=True)
 class AlertFilter:
     """Which alerts a subscriber wants; an empty criterion accepts everything.
 
-    ``countries``: ISO alpha-3 codes matched against actor or target.
+    ``countries``: ISO alpha-3 codes or organisation ids (``UNO`` or ``org:UNO``) matched against actor or target.
     ``actions``: action types (``persona_non_grata``), CAMEO or PLOVER codes.
     ``bases``: ``single_source`` and/or ``corroborated`` (the alert's ``basis``).
     """
@@ -156,7 +164,7 @@ class AlertFilter:
     @classmethod
     def of(cls, countries: Iterable[str] = (), actions: Iterable[str] = (), bases: Iterable[str] = ()) -> AlertFilter:
         return cls(
-            frozenset(c.strip().upper() for c in countries if c.strip()),
+            frozenset(party_key(c) for c in countries if c.strip()),
             frozenset(a.strip().lower() for a in actions if a.strip()),
             frozenset(b.strip().lower() for b in bases if b.strip()),
         )
@@ -165,7 +173,7 @@ class AlertFilter:
         if self.bases and str(alert.get("basis") or "").lower() not in self.bases:
             return False
         if self.countries:
-            parties = {_code(alert.get("actor")).upper(), _code(alert.get("target")).upper()}
+            parties = {party_key(_code(alert.get("actor"))), party_key(_code(alert.get("target")))}
             if not parties & self.countries:
                 return False
         if self.actions:

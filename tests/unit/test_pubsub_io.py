@@ -178,3 +178,10 @@ def test_basis_is_an_attribute_and_a_filter() -> None:
     assert not AlertFilter.of(bases=["single_source"])(alert)
     assert AlertFilter.of(bases=["single_source", "corroborated"])(alert)
     assert not AlertFilter.of(bases=["corroborated"])(make_alert())  # no basis: not corroborated
+
+
+@pytest.mark.parametrize("wanted", ["UNO", "uno", "org:UNO", "ORG:uno"])
+def test_an_organisation_filter_matches_its_org_id_with_or_without_the_prefix(wanted: str) -> None:
+    alert = {**make_alert(), "target": {"code": "org:UNO", "name": "United Nations"}}
+    assert AlertFilter.of([wanted])(alert)
+    assert not AlertFilter.of(["MEX"])({**alert, "actor": {"code": "PER", "name": "Peru"}})
