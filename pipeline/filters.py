@@ -1,8 +1,8 @@
 """The subscriber's filters, checked against what alerts can contain: a typo must not match nothing.
 
-Countries are ISO 3166 alpha-3 codes (pycountry) or the organisation ids of the gazetteer
-(an alert's target may be ``org:UNO``; ``UNO`` and ``org:UNO`` both match it); actions are the lexicon's types, CAMEO codes
-or PLOVER categories. Each refusal says what was probably meant.
+Countries are ISO 3166 alpha-3 codes (pycountry) or the organisation ids of the gazetteer (an
+alert's target may be ``org:UNO``; ``UNO`` and ``org:UNO`` both match it); actions are the
+lexicon's types, CAMEO codes or PLOVER categories. Each refusal says what was probably meant.
 """
 
 from __future__ import annotations

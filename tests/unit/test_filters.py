@@ -7,7 +7,8 @@ from pipeline.pubsub_cli import subscribe_main
 
 
 def test_known_codes_organisations_and_actions_pass():
-    assert filter_problems(["MEX", "fra", "UNO", "EU", "org:ICC"], ["persona_non_grata", "166", "SANCTION", "coerce"]) == []
+    countries = ["MEX", "fra", "UNO", "EU", "org:ICC"]
+    assert filter_problems(countries, ["persona_non_grata", "166", "SANCTION", "coerce"]) == []
 
 
 def test_two_letter_code_suggests_the_alpha_3_one():
