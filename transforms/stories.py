@@ -122,6 +122,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "term_threshold": 0.25,
     "term_agree": 0.5,
     "words_only_threshold": 0.4,
+    "min_term_cosine": 0.15,
     "stemmers": {},
     "stop_words": {},
 }
@@ -609,6 +610,7 @@ class StoryGrouper:
         self.term_threshold = float(cfg["term_threshold"])
         self.term_agree = float(cfg["term_agree"])
         self.words_only_threshold = float(cfg["words_only_threshold"])
+        self.min_term_cosine = float(cfg["min_term_cosine"])
         self.max_terms = int(cfg["max_terms"])
         self.min_terms = int(cfg["min_terms"])
         self._lowest_bar = min(self.threshold, self.term_threshold, self.conflict_threshold)
@@ -757,7 +759,10 @@ class StoryGrouper:
                 evidence += self.topic_evidence
             if term_cosine is not None and same_lang is not None:  # each rare shared word: a place, a name, a figure
                 evidence += self.term_evidence * sum(v.rarity.get(t, 0.0) >= 1.0 for t in v.terms if t in same_lang)
-            joinable = cosine >= needed and evidence >= self.min_evidence
+            # same language, one story shares words: names alone do not join two texts that share
+            # almost none ("Microsoft invests in Mexico" / "Mexico leaves the pandemic", AMLO in both)
+            words_differ = term_cosine is not None and term_cosine < self.min_term_cosine
+            joinable = cosine >= needed and evidence >= self.min_evidence and not words_differ
             out.append(Candidate(sid, cosine, evidence, conflict, shared, joinable, entity_cosine, term_cosine))
         return out
 
