@@ -719,3 +719,16 @@ def test_same_language_texts_sharing_names_but_almost_no_words_stay_apart(config
     )
     assert group_articles([invest, ceremony], config)[0]["m2"] == stable_id("m2")
     assert group_articles([invest, ceremony], {**config, "min_term_cosine": 0.0})[0]["m2"] == stable_id("m1")
+
+
+def test_a_word_in_every_text_of_a_small_language_is_common_within_that_language():
+    """Five Arabic texts among a hundred: a word in all five is rare over the stream, but common
+    among the texts of its language, which is where it is compared."""
+    df = DocFreq(half_life_s=1e9)
+    for i in range(95):
+        df.add([f"t:en:w{i}"], float(i), "en")
+    for i in range(5):
+        df.add(["t:ar:qal", f"t:ar:x{i}"], 100.0 + i, "ar")
+    assert df.idf("t:ar:qal", 105.0) > 3.0  # over all texts: looks rare
+    assert df.idf("t:ar:qal", 105.0, group="ar") == pytest.approx(1.0)  # in every Arabic text
+    assert df.idf("t:ar:x1", 105.0, group="ar") > df.idf("t:ar:qal", 105.0, group="ar")
