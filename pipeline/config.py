@@ -144,6 +144,7 @@ class StoriesFile(_Strict):
     max_shared_terms: int = Field(default=12, ge=0)
     term_agree: float = Field(default=0.5, ge=0, le=1)
     words_only_threshold: float = Field(default=0.4, ge=0, le=1)
+    min_term_cosine: float = Field(default=0.15, ge=0, le=1)
 
 
 class ActionTypeEntry(_Strict):

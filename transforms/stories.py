@@ -122,6 +122,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "term_threshold": 0.25,
     "term_agree": 0.5,
     "words_only_threshold": 0.4,
+    "min_term_cosine": 0.15,
     "stemmers": {},
     "stop_words": {},
 }
@@ -324,6 +325,9 @@ class DocFreq:
     n: float = 0.0
     n_ts: float = 0.0
     df: dict[str, tuple[float, float]] = field(default_factory=dict)  # id -> (value, at ts)
+    # Documents per group (a language): a word of one language is compared with that language's
+    # texts only, or the words of a language that is a small share of the stream all look rare.
+    group_n: dict[str, tuple[float, float]] = field(default_factory=dict)  # group -> (value, at ts)
     due: list[tuple[float, str]] = field(default_factory=list)  # heap of (check time, id), one per id
 
     def _decay(self, value: float, since: float, now: float) -> float:
@@ -332,9 +336,12 @@ class DocFreq:
     def _due(self, value: float, at: float) -> float:
         return at + self.half_life_s * math.log2(max(value, self.prune_below) / self.prune_below)
 
-    def add(self, ids: Iterable[str], now: float) -> None:
+    def add(self, ids: Iterable[str], now: float, group: str | None = None) -> None:
         self.n = self._decay(self.n, self.n_ts, now) + 1.0
         self.n_ts = max(self.n_ts, now)
+        if group is not None:
+            value, at = self.group_n.get(group, (0.0, now))
+            self.group_n[group] = (self._decay(value, at, now) + 1.0, max(at, now))
         for eid in ids:
             known = self.df.get(eid)
             if known is None:
@@ -344,14 +351,19 @@ class DocFreq:
                 value, at = known
                 self.df[eid] = (self._decay(value, at, now) + 1.0, max(at, now))
 
-    def idf(self, eid: str, now: float, prior: float = 0.0) -> float:
+    def idf(self, eid: str, now: float, prior: float = 0.0, group: str | None = None) -> float:
         """ln((1 + n) / (1 + df)) + 1; ``prior`` documents that lack the id are added to n, so
-        that before the counts warm up an id is taken as rare rather than as common."""
+        that before the counts warm up an id is taken as rare rather than as common. With
+        ``group``, n counts that group's documents only (the id occurs in no other)."""
         value, at = self.df.get(eid, (0.0, now))
         count = self._decay(value, at, now)
         if count < self.prune_below:
             count = 0.0
-        n = self._decay(self.n, self.n_ts, now) + prior
+        if group is None:
+            n = self._decay(self.n, self.n_ts, now) + prior
+        else:
+            g_value, g_at = self.group_n.get(group, (0.0, now))
+            n = self._decay(g_value, g_at, now) + prior
         return math.log((1.0 + n) / (1.0 + count)) + 1.0
 
     def prune(self, now: float) -> None:
@@ -609,6 +621,7 @@ class StoryGrouper:
         self.term_threshold = float(cfg["term_threshold"])
         self.term_agree = float(cfg["term_agree"])
         self.words_only_threshold = float(cfg["words_only_threshold"])
+        self.min_term_cosine = float(cfg["min_term_cosine"])
         self.max_terms = int(cfg["max_terms"])
         self.min_terms = int(cfg["min_terms"])
         self._lowest_bar = min(self.threshold, self.term_threshold, self.conflict_threshold)
@@ -634,8 +647,11 @@ class StoryGrouper:
         bag = entity_bag(article, self.kind_weights, self.title_weight, self.default_kind_weight)
         tf, title_terms = self.analyzer.terms(article) if self.term_weight > 0 else ({}, set())
         docfreq = state.docfreq
-        docfreq.add([*bag.weights, *tf], now)
-        idf = {f: docfreq.idf(f, now) for f in (*bag.weights, *tf)}
+        lang = article.lang or "und"
+        docfreq.add([*bag.weights, *tf], now, lang)
+        # a word weighs by its IDF among the texts of its own language (numbers: among all texts),
+        # or the words of a language that is a small share of the stream all weigh as rare ones
+        idf = {f: docfreq.idf(f, now, group=lang if f.startswith("t:") else None) for f in (*bag.weights, *tf)}
         vector = {f: w * idf[f] for f, w in bag.weights.items()}
         if self.number_weight > 0:
             for f, n in tf.items():
@@ -653,12 +669,13 @@ class StoryGrouper:
         mentioned = self._entity_terms(article)  # counted once, as entities, not again as rare words
         for f in (*(t for t in terms if t not in mentioned), *(f for f in vector if f.startswith(("w:", "p:")))):
             # names are taken as rare until counts say otherwise; a word only once they do
+            # over all texts, not the language's: a few dozen texts of a language cannot tell a rare
+            # word (measured: per language, Arabic same-story pairs lost all their evidence)
             above = docfreq.idf(f, now, 0.0 if f in terms else self.idf_prior) - self.common_idf
             if above > 0:
                 rarity[f] = min(1.0, above / span) if span > 0 else 1.0
         topics = topic_scores(article, self.patterns, self.topic_title_weight)
         salience = {eid: bag.weights[eid] for eid, (kind, _) in bag.entities.items() if kind == "country"}
-        lang = article.lang or "und"
         return Vectorized(vector, bag.entities, topics, title_countries(article), salience, lang, terms, probe, rarity)
 
     def _entity_terms(self, article: Article) -> set[str]:
@@ -757,7 +774,10 @@ class StoryGrouper:
                 evidence += self.topic_evidence
             if term_cosine is not None and same_lang is not None:  # each rare shared word: a place, a name, a figure
                 evidence += self.term_evidence * sum(v.rarity.get(t, 0.0) >= 1.0 for t in v.terms if t in same_lang)
-            joinable = cosine >= needed and evidence >= self.min_evidence
+            # same language, one story shares words: names alone do not join two texts that share
+            # almost none ("Microsoft invests in Mexico" / "Mexico leaves the pandemic", AMLO in both)
+            words_differ = term_cosine is not None and term_cosine < self.min_term_cosine
+            joinable = cosine >= needed and evidence >= self.min_evidence and not words_differ
             out.append(Candidate(sid, cosine, evidence, conflict, shared, joinable, entity_cosine, term_cosine))
         return out
 

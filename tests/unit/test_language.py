@@ -120,3 +120,22 @@ def test_the_detector_is_built_once_per_process():
     first = fn._detector
     fn.setup()  # the DirectRunner calls setup() again for each bundle in streaming
     assert fn._detector is first is shared_detector("lingua", LANGS, 0.5)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("tr", OTHER_SAMPLES["tr"]),
+        ("pl", OTHER_SAMPLES["pl"]),
+        ("ar", "استدعت وزارة الخارجية يوم الثلاثاء السفير للاحتجاج على قرار الحكومة الأخير."),
+    ],
+)
+def test_the_shipped_languages_include_those_with_entity_rules_and_stemmers(lang, text):
+    """Turkish, Polish and Arabic have entity rules and stemmers: the shipped configuration names
+    them, so their texts reach those (as ``und`` they got neither)."""
+    from pathlib import Path
+
+    from pipeline.config import load_config
+
+    config = load_config(Path(__file__).resolve().parents[2] / "configs")
+    assert shared_detector("lingua", config.languages).detect(text)[0] == lang

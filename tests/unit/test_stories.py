@@ -691,3 +691,44 @@ def test_a_concurrent_stream_groups_like_its_beginning(config):
     first = {a.id: gold[a.id] for a in articles[:500]}
     f_first, f_all = bcubed(first, pred)[2], bcubed(gold, pred)[2]
     assert f_all >= 0.88 and f_first - f_all <= 0.03
+
+
+def test_same_language_texts_sharing_names_but_almost_no_words_stay_apart(config):
+    """One president and one country in both, yet one text is about a software investment and
+    the other about a holiday ceremony: same language, too few shared words to be one story."""
+    pres = "person:elena varga"
+    invest = article(
+        "m1",
+        0,
+        "en",
+        "Software giant to invest billions in Valdoria data centres",
+        ("VEN",),
+        (pres, "USA"),
+        body="The company will build cloud servers and train programmers. President Elena Varga welcomed "
+        "the investment in computing infrastructure, broadband and digital skills for engineers.",
+    )
+    ceremony = article(
+        "m2",
+        3,
+        "en",
+        "President keeps independence parade despite the flu outbreak",
+        ("VEN",),
+        (pres, "USA"),
+        body="Elena Varga refused to cancel the military parade and fireworks. Hospitals reported fewer "
+        "patients with fever this week, and schools will reopen after the national holiday.",
+    )
+    assert group_articles([invest, ceremony], config)[0]["m2"] == stable_id("m2")
+    assert group_articles([invest, ceremony], {**config, "min_term_cosine": 0.0})[0]["m2"] == stable_id("m1")
+
+
+def test_a_word_in_every_text_of_a_small_language_is_common_within_that_language():
+    """Five Arabic texts among a hundred: a word in all five is rare over the stream, but common
+    among the texts of its language, which is where it is compared."""
+    df = DocFreq(half_life_s=1e9)
+    for i in range(95):
+        df.add([f"t:en:w{i}"], float(i), "en")
+    for i in range(5):
+        df.add(["t:ar:qal", f"t:ar:x{i}"], 100.0 + i, "ar")
+    assert df.idf("t:ar:qal", 105.0) > 3.0  # over all texts: looks rare
+    assert df.idf("t:ar:qal", 105.0, group="ar") == pytest.approx(1.0)  # in every Arabic text
+    assert df.idf("t:ar:x1", 105.0, group="ar") > df.idf("t:ar:qal", 105.0, group="ar")
