@@ -570,6 +570,19 @@ def test_verb_second_order_puts_the_subject_after_the_verb(detector: ActionDetec
     assert keys(detector, text, "nl") == {("suspend_talks", "AUT", "HUN")}
 
 
+def test_verb_second_subject_may_follow_an_article(detector: ActionDetector) -> None:
+    """The subject after the verb is an article, a demonym and a role: not the article's lead state."""
+    lead = "In Kenia stürmten Demonstranten das Gelände einer Botschaft. "
+    text = lead + "Derweil bestellte der ungarische Außenminister den österreichischen Botschafter ein."
+    assert keys(detector, text, "de") == {("summon_ambassador", "HUN", "AUT")}
+    text = "In Kenia bestormden betogers een ambassade. "
+    text += "Daarop schort de Oostenrijkse regering de gesprekken met Hongarije op."
+    assert keys(detector, text, "nl") == {("suspend_talks", "AUT", "HUN")}
+    # A demonym after the article that belongs to the object is never the subject.
+    text = lead + "Am Montag wies die Regierung die ungarischen Diplomaten aus."
+    assert {actor for _, actor, _ in keys(detector, text, "de")} <= {"KEN"}
+
+
 def test_a_state_after_a_preposition_is_no_fallback_target(detector: ActionDetector) -> None:
     text = "Les militaires au pouvoir au Mali donnent 72 heures au diplomate pour quitter le pays."
     assert keys(detector, text, "fr") == set()

@@ -337,12 +337,14 @@ def _subject(
 def _inverted_subject(
     cl: _CompiledLang, sentence: str, trig: _Trigger, mentions: list[_Mention], attached: set[int]
 ) -> int | None:
-    """German/Dutch verb-second order: "Daraufhin weist Algerien ... aus", "schort België ... op".
+    """Verb-second order: "Daraufhin weist Algerien ... aus", "Derweil bestellte der iranische
+    Außenminister ... ein", "schort België ... op".
 
-    When something else opens the clause, a bare state right after the finite verb of a
-    split verb is its subject (a demonym there belongs to the object's cue and is attached).
+    When something else opens the clause, a state right after the finite verb of a split verb,
+    bare or after a nominative article, is its subject; a demonym of the object ("den
+    französischen Botschafter") belongs to the object's cue and is attached already.
     """
-    if cl.lang not in ("de", "nl") or trig.nominal:
+    if cl.inverted_gap is None or trig.nominal:
         return None
     words = sentence[trig.start : trig.end].split()
     if len(words) < 2:
@@ -350,8 +352,8 @@ def _inverted_subject(
     verb_end = trig.start + len(words[0])
     for i, m in enumerate(mentions):
         if m.start >= verb_end:
-            bare = not sentence[verb_end : m.start].strip() and m.end <= trig.end
-            return i if bare and m.state and i not in attached else None
+            next_to_verb = bool(cl.inverted_gap.fullmatch(sentence[verb_end : m.start])) and m.end <= trig.end
+            return i if next_to_verb and m.state and i not in attached else None
     return None
 
 

@@ -225,6 +225,11 @@ class _CompiledLang:
         self.mutual = _words(g("mutual"))
         self.reaction = _words(g("reaction"))
         self.subordinator = _words(g("subordinator"))
+        # Verb-second order: the gap between a finite verb and the subject that follows it.
+        inverted = grammar.get("inverted_subject_article") or {}
+        self.inverted_gap = (
+            re.compile(rf"\s*(?:(?:{_alt(list(inverted[lang] or []))})\s+)?", FLAGS) if lang in inverted else None
+        )
         # A state right after a subordinator is that clause's subject ("after Rabat cut ties").
         subordinator = _alt(g("subordinator"))
         self.opens_clause = (
