@@ -23,6 +23,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay_s: float = 0.0  # before the status line
     drip_s: float = 0.0  # between body chunks (sent without Content-Length)
+    header_drip_s: float = 0.0  # between header lines: the status line and headers arrive one by one
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,14 @@ class FeedServer:
                 if reply.delay_s:
                     time.sleep(reply.delay_s)
                 try:
+                    if reply.header_drip_s:
+                        self.close_connection = True
+                        self.wfile.write(f"HTTP/1.1 {reply.status} OK\r\n".encode())
+                        for i in range(600):  # 600 headers, one per interval: minutes unless cut off
+                            self.wfile.flush()
+                            time.sleep(reply.header_drip_s)
+                            self.wfile.write(f"X-Drip-{i}: {i}\r\n".encode())
+                        return
                     self.send_response(reply.status)
                     for key, value in reply.headers.items():
                         self.send_header(key, value)

@@ -34,6 +34,10 @@ from urllib.parse import urljoin, urlsplit
 
 import apache_beam as beam
 import requests
+import requests.adapters
+import urllib3
+import urllib3.connection
+import urllib3.response
 from apache_beam.coders import PickleCoder
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
@@ -65,7 +69,7 @@ class FetchPolicy:
 
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 20.0  # per socket read
-    total_timeout_s: float = 60.0  # whole body: stops a server that drips bytes forever
+    total_timeout_s: float = 60.0  # whole attempt, headers and body: stops a server that drips bytes forever
     max_bytes: int = 10_000_000  # decoded body
     retries: int = 2  # after the first attempt
     backoff_s: float = 1.0  # first retry delay; doubles each retry
@@ -278,15 +282,17 @@ def check_peer(response: requests.Response, allow_private: bool) -> None:
 
 
 class _Watchdog:
-    """Shuts a response's socket down at a deadline or when ``cancel`` is set.
+    """Shuts an attempt's socket down at a deadline or when ``cancel`` is set.
 
     A blocking read sees only its own per-read timeout; a server that drips a byte
-    every few seconds never trips it. Shutting the socket from another thread makes
-    the read fail at once, so the deadline is a total one and a stop is prompt.
+    every few seconds, of its headers or of its body, never trips it. Shutting the
+    socket from another thread makes the read fail at once, so the deadline is a
+    total one for the whole attempt and a stop is prompt. The socket is the one
+    ``_WatchedConnection`` registers before it waits for the status line.
     """
 
-    def __init__(self, response: requests.Response, seconds: float, cancel: threading.Event | None) -> None:
-        self.sock = _socket_of(response)
+    def __init__(self, seconds: float, cancel: threading.Event | None) -> None:
+        self.sock: socket.socket | None = None
         self.end = time.monotonic() + seconds
         self.cancel = cancel
         self.done = threading.Event()
@@ -308,8 +314,50 @@ class _Watchdog:
                 return
             self.done.wait(min(max(left, 0.0), 0.1))
 
+    def watch(self, sock: socket.socket | None) -> None:
+        """The socket to shut; one that arrives after the deadline is shut at once."""
+        if sock is None:
+            return
+        self.sock = sock
+        if self.fired:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
     def close(self) -> None:
         self.done.set()
+
+
+_attempt = threading.local()  # .watchdog: the current thread's attempt, seen by its connections
+
+
+class _WatchedConnection(urllib3.connection.HTTPConnection):
+    """Hands its socket to the attempt's watchdog before waiting for the answer."""
+
+    def getresponse(self) -> urllib3.response.BaseHTTPResponse:  # type: ignore[override]
+        watchdog = getattr(_attempt, "watchdog", None)
+        if watchdog is not None and isinstance(self.sock, socket.socket):
+            watchdog.watch(self.sock)
+        return super().getresponse()  # type: ignore[return-value]
+
+
+class _WatchedHTTPSConnection(urllib3.connection.HTTPSConnection):
+    getresponse = _WatchedConnection.getresponse  # type: ignore[assignment]
+
+
+class _WatchedHTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _WatchedConnection
+
+
+class _WatchedHTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+class _WatchedAdapter(requests.adapters.HTTPAdapter):
+    """Connections whose sockets the deadline can reach while headers still arrive."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
 
 
 def _read_body(response: requests.Response, policy: FetchPolicy, started: float) -> bytes:
@@ -325,7 +373,7 @@ def _read_body(response: requests.Response, policy: FetchPolicy, started: float)
         if size > policy.max_bytes:
             raise BodyTooLarge(f"body over {policy.max_bytes} bytes")
         if time.monotonic() - started > policy.total_timeout_s:
-            raise requests.exceptions.Timeout(f"body not complete after {policy.total_timeout_s:g} s")
+            raise requests.exceptions.Timeout(f"answer not complete after {policy.total_timeout_s:g} s")
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -346,6 +394,8 @@ def new_session(policy: FetchPolicy) -> requests.Session:
     session = requests.Session()
     session.max_redirects = policy.max_redirects
     session.headers.update({"User-Agent": policy.user_agent, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"})
+    for prefix in ("http://", "https://"):
+        session.mount(prefix, _WatchedAdapter())
     return session
 
 
@@ -414,7 +464,7 @@ def fetch(
     Retries 408/425/429/5xx, timeouts and connection errors, waiting
     ``backoff_delay`` (or a longer ``Retry-After``); other 4xx, an oversized
     body, a bad URL or a refused address fail at once. ``total_timeout_s``
-    bounds each attempt's body however slowly it arrives; ``cancel`` aborts
+    bounds each attempt, headers and body, however slowly they arrive; ``cancel`` aborts
     at once (a stopping run). Redirects are followed by hand, each hop checked.
     """
     allow = policy.allow_private if allow_private is None else allow_private
@@ -433,7 +483,7 @@ def fetch(
                 throttle.wait(host_of(url))
             started = time.monotonic()
             retry_hint: float | None = None
-            watchdog: _Watchdog | None = None
+            watchdog = _attempt.watchdog = _Watchdog(policy.total_timeout_s, cancel)
             try:
                 with _get(session, url, headers, policy, allow) as response:
                     status = response.status_code
@@ -442,19 +492,16 @@ def fetch(
                     if status == 304:
                         return FetchResult(url, status, None, etag, last_modified, clock(), None, True, attempt)
                     if status == 200:
-                        left = policy.total_timeout_s - (time.monotonic() - started)
-                        watchdog = _Watchdog(response, max(0.0, left), cancel)
+                        watchdog.watch(_socket_of(response))  # a proxy's pool does not register it
                         try:
                             body = _read_body(response, policy, started)
                         except (requests.exceptions.RequestException, OSError):
                             if watchdog.fired is None:
                                 raise
-                        finally:
-                            watchdog.close()
                         # A shut-down socket may read as a clean end of a body without a length:
                         # whatever the read returned, a fired watchdog means the body is partial.
                         if watchdog.fired == "deadline":
-                            raise requests.exceptions.Timeout(f"body not complete after {policy.total_timeout_s:g} s")
+                            raise requests.exceptions.Timeout(f"answer not complete after {policy.total_timeout_s:g} s")
                         if watchdog.fired == "stopped":
                             raise requests.exceptions.ConnectionError("stopped")
                         return FetchResult(url, status, body, etag, last_modified, clock(), None, False, attempt)
@@ -480,9 +527,14 @@ def fetch(
                 break
             except (requests.exceptions.RequestException, OSError) as exc:
                 status, error = None, _describe(exc)
-                if watchdog is not None and watchdog.fired == "stopped":
+                if watchdog.fired == "stopped":
                     error = "stopped before the fetch completed"
                     break
+                if watchdog.fired == "deadline" and "not complete after" not in error:  # cut while reading headers
+                    error = f"read timeout: answer not complete after {policy.total_timeout_s:g} s"
+            finally:
+                watchdog.close()
+                _attempt.watchdog = None
             if attempt <= policy.retries:
                 delay = backoff_delay(attempt, policy.backoff_s, policy.backoff_max_s)
                 wait_s = min(policy.backoff_max_s, max(delay, retry_hint or 0.0))

@@ -8,6 +8,7 @@ a stop returns within seconds with what was fetched delivered to the Pub/Sub fak
 from __future__ import annotations
 
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -30,6 +31,31 @@ def test_a_dripping_body_hits_the_total_deadline(feed_server: FeedServer) -> Non
     took = time.monotonic() - started
     assert took < 4.0, f"a feed dripping 1 KB/s held the fetch {took:.1f} s past a 2 s deadline"
     assert got.error is not None and "not complete after 2 s" in got.error
+
+
+@pytest.mark.integration
+def test_dripping_headers_hit_the_same_total_deadline(feed_server: FeedServer) -> None:
+    """Each header line comes well inside the per-read timeout, so only a total deadline ends it."""
+    url = feed_server.static("/headers.xml", Reply(200, DRIP, header_drip_s=0.5))
+    started = time.monotonic()
+    got = fetch(url, policy=POLICY, allow_private=True)
+    took = time.monotonic() - started
+    assert took < 4.0, f"headers dripping every 0.5 s held the fetch {took:.1f} s past a 2 s deadline"
+    assert got.status is None and got.body is None
+    assert got.error is not None and "answer not complete after 2 s" in got.error
+
+
+@pytest.mark.integration
+def test_a_stop_cuts_a_fetch_still_waiting_for_headers(feed_server: FeedServer) -> None:
+    url = feed_server.static("/headers.xml", Reply(200, DRIP, header_drip_s=0.5))
+    cancel = threading.Event()
+    patient = FetchPolicy(total_timeout_s=60.0, read_timeout_s=5.0, retries=0, min_host_interval_s=0.0)
+    threading.Timer(1.0, cancel.set).start()
+    started = time.monotonic()
+    got = fetch(url, policy=patient, allow_private=True, cancel=cancel)
+    took = time.monotonic() - started
+    assert took < 3.0, f"a stop 1 s in took {took:.1f} s to end a fetch waiting for dripping headers"
+    assert got.error == "stopped before the fetch completed"
 
 
 @pytest.mark.integration
