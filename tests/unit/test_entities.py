@@ -231,6 +231,13 @@ def test_organisations(extractor, lang, text, org):
     assert found and found[0].kind == "org" and found[0].country is None
 
 
+def test_an_organisation_named_after_a_country_is_not_the_country(extractor):
+    """The Order of Malta has embassies of its own; "Malta" inside its name is not the state."""
+    for lang, text in [("en", "The Order of Malta opened relations."), ("de", "Der Malteserorden nahm Beziehungen auf.")]:
+        assert ids(extractor, text, lang) >= {"org:SMOM"} and "MLT" not in ids(extractor, text, lang)
+    assert "MLT" in ids(extractor, "Malta opened relations.", "en")
+
+
 def test_acronyms_must_be_upper_case(extractor):
     assert "org:UNO" not in ids(extractor, "Il y a un accord et un traité.", "fr")
     assert "org:UNO" not in ids(extractor, "Es un acuerdo.", "es")
