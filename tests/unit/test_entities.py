@@ -233,7 +233,8 @@ def test_organisations(extractor, lang, text, org):
 
 def test_an_organisation_named_after_a_country_is_not_the_country(extractor):
     """The Order of Malta has embassies of its own; "Malta" inside its name is not the state."""
-    for lang, text in [("en", "The Order of Malta opened relations."), ("de", "Der Malteserorden nahm Beziehungen auf.")]:
+    cases = [("en", "The Order of Malta opened relations."), ("de", "Der Malteserorden nahm Beziehungen auf.")]
+    for lang, text in cases:
         assert ids(extractor, text, lang) >= {"org:SMOM"} and "MLT" not in ids(extractor, text, lang)
     assert "MLT" in ids(extractor, "Malta opened relations.", "en")
 
