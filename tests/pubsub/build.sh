@@ -18,25 +18,8 @@ pstest=$gocode/src/cloud.google.com/go/pubsub/pstest
 packages="golang-go golang-google-cloud-dev"
 
 if ! command -v go >/dev/null 2>&1 || [ ! -d "$pstest" ]; then
-    echo "fakepubsub: installing $packages (Debian)"
-    if ! command -v apt-get >/dev/null 2>&1; then
-        echo "fakepubsub: apt-get not found. Install Go and Google's pstest sources" >&2
-        echo "  (Debian/Ubuntu: $packages), or set PUBSUB_EMULATOR_HOST to a" >&2
-        echo "  running emulator (gcloud beta emulators pubsub start)." >&2
-        exit 1
-    fi
-    if [ "$(id -u)" -eq 0 ]; then
-        sudo=""
-    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-        sudo="sudo -n"
-    else
-        echo "fakepubsub: not root. Run as root:" >&2
-        echo "  apt-get update && apt-get install -y $packages" >&2
-        echo "or set PUBSUB_EMULATOR_HOST to a running emulator." >&2
-        exit 1
-    fi
-    $sudo apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q $packages
+    sh "$here/../apt-install.sh" fakepubsub \
+        "or set PUBSUB_EMULATOR_HOST to a running emulator (gcloud beta emulators pubsub start)." $packages
 fi
 
 if [ -x "$out" ] && [ "$out" -nt "$here/fakepubsub/main.go" ] && [ "$out" -nt "$0" ]; then
