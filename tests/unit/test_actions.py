@@ -22,7 +22,7 @@ from transforms.actions import (
     load_lexicon,
     split_sentences,
 )
-from transforms.records import Article, Entity
+from transforms.records import Action, Article, Entity
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "configs"
@@ -91,7 +91,11 @@ def detector(lexicon: dict) -> ActionDetector:
 
 
 def keys(detector: ActionDetector, text: str, lang: str, published: str = PUBLISHED) -> set[tuple[str, str, str]]:
-    return {(a.type, a.actor, a.target) for a in detector.detect(text, lang, entities_for(text), published)}
+    return {(a.type, a.actor, a.target) for a in detect(detector, text, lang, published)}
+
+
+def detect(detector: ActionDetector, text: str, lang: str, published: str = PUBLISHED) -> list[Action]:
+    return detector.detect(text, lang, entities_for(text), published)
 
 
 # --------------------------------------------------------------------------- configuration
@@ -581,6 +585,30 @@ def test_verb_second_subject_may_follow_an_article(detector: ActionDetector) -> 
     # A demonym after the article that belongs to the object is never the subject.
     text = lead + "Am Montag wies die Regierung die ungarischen Diplomaten aus."
     assert {actor for _, actor, _ in keys(detector, text, "de")} <= {"KEN"}
+
+
+def test_a_verb_after_a_reason_word_is_what_the_reprisals_target_did(detector: ActionDetector) -> None:
+    """The object of the reprisal acted; a cause is old news, so it never alerts alone."""
+    cases = [
+        ("en", "Peru cut diplomatic ties with Chile for granting asylum to a former Peruvian minister."),
+        ("es", "Perú rompió relaciones con Chile por conceder asilo a un exministro peruano."),
+        ("fr", "Le Pérou a rompu ses relations avec le Chili pour avoir accordé l'asile à un ministre péruvien."),
+    ]
+    for lang, text in cases:
+        found = {(a.type, a.actor, a.target): a.confidence for a in detect(detector, text, lang)}
+        assert ("sever_relations", "PER", "CHL") in found, (lang, found)
+        assert ("grant_asylum", "PER", "CHL") not in found, (lang, found)
+        assert found.get(("grant_asylum", "CHL", "PER"), 0.0) < 0.7, (lang, found)
+    # A temporal word is no reason: the verb after it keeps the main clause's subject.
+    text = "Mali expelled the Ghanaian ambassador after imposing sanctions on Ghanaian judges."
+    assert ("impose_sanctions", "GHA", "MLI") not in keys(detector, text, "en")
+
+
+def test_the_country_as_subject_is_the_last_state_named_before_it(detector: ActionDetector) -> None:
+    text = "A former Peruvian minister fled to Santiago after the country granted her asylum."
+    found = {(a.type, a.actor, a.target): a for a in detect(detector, text, "en")}
+    assert set(found) == {("grant_asylum", "CHL", "PER")}
+    assert any("the country" in r for r in found[("grant_asylum", "CHL", "PER")].reasons)
 
 
 def test_a_state_after_a_preposition_is_no_fallback_target(detector: ActionDetector) -> None:

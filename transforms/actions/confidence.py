@@ -9,6 +9,7 @@ CONFIDENCE_PENALTIES = {
     "nominal": 0.15,  # a noun ("the expulsion of") rather than a verb of doing
     "actor_attached": 0.1,  # actor read off a role noun ("embassy in X") rather than a subject
     "actor_article": 0.3,  # actor not in the sentence: taken from the rest of the article
+    "actor_anaphor": 0.25,  # actor named as "the country": the last state named before it
     "target_article": 0.2,  # target not in the sentence
     "cause": 0.4,  # a step named as the cause of another ("in response to X's sanctions")
     "target_place": 0.35,  # the target is only a place where the sanctioned operate ("in X")
@@ -28,6 +29,9 @@ def confidence(cand: Candidate) -> tuple[float, tuple[str, ...]]:
     if cand.actor_from in ("article", "reprisal"):
         score -= CONFIDENCE_PENALTIES["actor_article"]
         reasons.append(f"actor: {cand.actor_from}")
+    elif cand.actor_from == "anaphor":
+        score -= CONFIDENCE_PENALTIES["actor_anaphor"]
+        reasons.append("actor: 'the country', the last state named before")
     elif cand.actor_from in ("location", "owner"):
         score -= CONFIDENCE_PENALTIES["actor_attached"]
         reasons.append(f"actor: role noun ({cand.actor_from})")

@@ -172,6 +172,14 @@ class ActionDetector:
             )
             if not cand.reason:
                 self._attribute(cl, sentence, trig, spec, cue, cues, attachments, attached, mentions, cand, verbs)
+                reprisal = self._reprisal_of(cl, sentence, trig, done)
+                if reprisal is not None:
+                    # "Peru cut ties with Mexico for granting asylum to X": a step named, with no
+                    # subject of its own, as the cause of a reprisal is what the reprisal's target
+                    # did to its actor.
+                    actor, target = _pairs(reprisal)[0]
+                    cand.actors, cand.targets = [target], [actor]
+                    cand.actor_from = cand.target_from = "reprisal"
                 if cand.actors and not cand.reason:
                     first = cand.trigger.split()[0]
                     adjunct = _ADJUNCT.search(sentence[: trig.start]) and _ADJUNCT_VERB.fullmatch(first)
@@ -183,6 +191,21 @@ class ActionDetector:
                         cand.targets = [t for t in cand.targets if t not in cand.actors] or list(main.targets)
                 done.append(cand)
             yield cand
+
+    @staticmethod
+    def _reprisal_of(cl: _CompiledLang, sentence: str, trig: _Trigger, done: list[Candidate]) -> Candidate | None:
+        """The earlier action of this sentence that a verb right after a reason word justifies.
+
+        "cut ties with Mexico for granting asylum", "por conceder asilo": a preposition of
+        reason then a verb with no subject of its own. Temporal words ("after recalling")
+        are not reasons: their verb keeps the main clause's subject.
+        """
+        if trig.nominal or cl.reason_before is None or not cl.reason_before.search(sentence[: trig.start]):
+            return None
+        return next(
+            (c for c in reversed(done) if c.type != trig.type and c.type not in RECONCILIATIONS and _pairs(c)),
+            None,
+        )
 
     @staticmethod
     def _attributive(
@@ -294,6 +317,13 @@ class ActionDetector:
             pool = [i for i in pool if mentions[i].state]
             if pool:
                 actors, cand.actor_from = [pool[0]], host_role
+        if not actors and not passive and cl.anaphor_before is not None:
+            # "flee to Brazil's capital after the country grants asylum": "the country" as the
+            # subject is the last state named before it in the sentence.
+            hit = cl.anaphor_before.search(sentence[: trig.start])
+            named = [i for i, m in enumerate(mentions) if hit and m.end <= hit.start() and is_state(m.code)]
+            if named:
+                actors, cand.actor_from = [named[-1]], "anaphor"
         if spec.get("own_mission") and actors and cue is not None:
             # "Niger ordered the closure of the French embassy": a host shutting another
             # state's mission is not that state closing its own.

@@ -225,6 +225,16 @@ class _CompiledLang:
         self.mutual = _words(g("mutual"))
         self.reaction = _words(g("reaction"))
         self.subordinator = _words(g("subordinator"))
+        # A reason word right before a verb trigger, at most a perfect auxiliary between.
+        reason = _alt(g("reason_prep"))
+        self.reason_before = (
+            re.compile(rf"(?<!\w)(?:{reason})\s+(?:(?:having|avoir|aver|avere|haber|ter)\s+)?$", FLAGS)
+            if reason
+            else None
+        )
+        # "the country" as the subject right before a verb trigger (an adverb or auxiliary between).
+        anaphor = _alt(g("anaphor_subject"))
+        self.anaphor_before = re.compile(rf"(?<!\w)(?:{anaphor})\s+(?:[\w'’-]+\s+){{0,2}}$", FLAGS) if anaphor else None
         # Verb-second order: the gap between a finite verb and the subject that follows it.
         inverted = grammar.get("inverted_subject_article") or {}
         self.inverted_gap = (
