@@ -611,6 +611,24 @@ def test_the_country_as_subject_is_the_last_state_named_before_it(detector: Acti
     assert any("the country" in r for r in found[("grant_asylum", "CHL", "PER")].reasons)
 
 
+def test_the_non_of_persona_non_grata_is_no_negation(detector: ActionDetector) -> None:
+    assert keys(detector, "Bamako dichiara persona non grata l'ambasciatore cileno.", "it") == {
+        ("persona_non_grata", "MLI", "CHL")
+    }
+    text = "L'ambasciatore cileno, dichiarato persona non grata dal Mali, dovrà lasciare Bamako."
+    assert ("persona_non_grata", "MLI", "CHL") in keys(detector, text, "it")
+    assert keys(detector, "Bamako non dichiara persona non grata l'ambasciatore cileno.", "it") == set()
+
+
+def test_a_state_that_still_holds_is_no_new_step(detector: ActionDetector) -> None:
+    assert keys(detector, "Only twelve countries still maintain diplomatic relations with Mali.", "en") == set()
+    assert keys(detector, "Norway still imposes sanctions on Malian officials.", "en") == set()
+    assert keys(detector, "Hanya Norwegia yang masih menjalin hubungan diplomatik dengan Mali.", "id") == set()
+    assert keys(detector, "Al día siguiente, Noruega rompió relaciones con Mali.", "es") == {
+        ("sever_relations", "NOR", "MLI")
+    }
+
+
 def test_a_state_after_a_preposition_is_no_fallback_target(detector: ActionDetector) -> None:
     text = "Les militaires au pouvoir au Mali donnent 72 heures au diplomate pour quitter le pays."
     assert keys(detector, text, "fr") == set()

@@ -90,6 +90,8 @@ def _modality(cl: _CompiledLang, sentence: str, trig: _Trigger, spent: Sequence[
     """
     if re.search(r"\?[\"'»”’)\]]*$", sentence[trig.end :].split(".")[0].rstrip()):
         return "modality: a question"  # "Will Kenya expel the envoy?", "¿Romperá Chile con Perú?"
+    if cl.idioms:
+        sentence = cl.idioms.sub(lambda m: " " * len(m.group()), sentence)
     start = max(0, trig.start - BLOCK_BEFORE_CHARS)
     scope = sentence[start : trig.start]
     for sep in (";", ":", " — ", " – ", "(", "\u00ab", "\u201c"):

@@ -177,6 +177,8 @@ class _CompiledLang:
         self.unions: dict[str, list[str]] = dict(lexicon.get("cue_unions") or {})
         self.cue_stop = _words((lexicon.get("cue_stop") or {}).get(lang) or [])
         self.block_before = _words(g("block_before"))
+        # Fixed phrases whose words are no grammar ("persona non grata": no negation in "non").
+        self.idioms = _words(g("idiom"))
         cause = _alt(g("cause"))
         # "in response to Japan's sanctions", "for granting asylum": a step named as the cause
         # of another is usually an earlier one.
