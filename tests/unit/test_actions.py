@@ -629,6 +629,18 @@ def test_a_state_that_still_holds_is_no_new_step(detector: ActionDetector) -> No
     }
 
 
+def test_asylum_received_in_a_state_was_granted_by_that_state(detector: ActionDetector) -> None:
+    """The asylee is the subject, the host after "in" the actor: the reverse of "grants asylum"."""
+    cases = [
+        ("en", "A former Peruvian minister received political asylum in Chile."),
+        ("es", "El exministro peruano recibió asilo en Chile."),
+        ("de", "Der frühere Minister von Peru erhielt Asyl in Chile."),
+    ]
+    for lang, text in cases:
+        assert keys(detector, text, lang) == {("grant_asylum", "CHL", "PER")}, lang
+    assert keys(detector, "A former Peruvian minister hoped to receive asylum in Chile.", "en") == set()
+
+
 def test_a_state_after_a_preposition_is_no_fallback_target(detector: ActionDetector) -> None:
     text = "Les militaires au pouvoir au Mali donnent 72 heures au diplomate pour quitter le pays."
     assert keys(detector, text, "fr") == set()

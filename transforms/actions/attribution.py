@@ -239,13 +239,21 @@ def _agent(cl: _CompiledLang, sentence: str, trig: _Trigger, mentions: list[_Men
 
 
 def _left_host(cl: _CompiledLang, sentence: str, trig: _Trigger, mentions: list[_Mention]) -> int | None:
-    """The country an envoy must leave ("muss den Irak verlassen"): the host, who expels."""
+    """The country an envoy must leave ("muss den Irak verlassen") or an asylee received asylum
+    in ("received asylum in Angola"): the host, who acts."""
     words = sentence[trig.start : trig.end].split()
     head_end = trig.start + len(words[0]) if words else trig.end
     inside = [i for i, m in enumerate(mentions) if m.state and head_end <= m.start and m.end <= trig.end]
     if inside:
         return inside[-1]
-    return _state_after(cl, sentence, trig, mentions)
+    after = _state_after(cl, sentence, trig, mentions)
+    if after is not None:
+        return after
+    for i, m in enumerate(mentions):
+        if m.start >= trig.end and m.state:
+            gap = sentence[trig.end : m.start]
+            return i if len(gap) <= 20 and cl.located_before.search(gap) else None
+    return None
 
 
 def _antecedent(

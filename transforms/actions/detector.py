@@ -301,7 +301,7 @@ class ActionDetector:
             actors, cand.actor_from = [agent], "agent"
         elif antecedent is not None:
             actors, cand.actor_from = [antecedent], "relative"
-        elif not passive:
+        elif not passive and trig.kind != "leave":  # who must leave, or received asylum, is no actor
             inverted = _inverted_subject(cl, sentence, trig, mentions, attached)
             actors = [inverted] if inverted is not None else _subject(cl, sentence, trig, mentions, attached)
             if trig.nominal and actors:
