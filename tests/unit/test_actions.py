@@ -641,6 +641,13 @@ def test_asylum_received_in_a_state_was_granted_by_that_state(detector: ActionDe
     assert keys(detector, "A former Peruvian minister hoped to receive asylum in Chile.", "en") == set()
 
 
+def test_a_means_adjunct_has_the_main_clauses_subject(detector: ActionDetector) -> None:
+    text = "Norway kept Ghana's delegation from attending the summit in Mali by expelling two Ghanaian diplomats."
+    assert keys(detector, text, "en") == {("expel_diplomat", "NOR", "GHA")}
+    text = "Oslo a répondu au vote du Kenya en expulsant deux diplomates du Ghana."
+    assert keys(detector, text, "fr") == {("expel_diplomat", "NOR", "GHA")}
+
+
 def test_a_state_after_a_preposition_is_no_fallback_target(detector: ActionDetector) -> None:
     text = "Les militaires au pouvoir au Mali donnent 72 heures au diplomate pour quitter le pays."
     assert keys(detector, text, "fr") == set()

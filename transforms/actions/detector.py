@@ -180,6 +180,14 @@ class ActionDetector:
                     actor, target = _pairs(reprisal)[0]
                     cand.actors, cand.targets = [target], [actor]
                     cand.actor_from = cand.target_from = "reprisal"
+                before = sentence[: trig.start]
+                means = cl.means_before is not None and not trig.nominal and cl.means_before.search(before)
+                subject = next((m for m in mentions if m.end <= trig.start and is_state(m.code)), None)
+                if means and subject is not None and reprisal is None:
+                    # "Rubio blocks Abbas from attending ... by revoking their visas": a means
+                    # adjunct's verb has the main clause's subject, the first state named.
+                    cand.actors, cand.actor_from = [subject.code], "main clause"
+                    cand.targets = [t for t in cand.targets if t != subject.code]
                 if cand.actors and not cand.reason:
                     first = cand.trigger.split()[0]
                     adjunct = _ADJUNCT.search(sentence[: trig.start]) and _ADJUNCT_VERB.fullmatch(first)

@@ -234,6 +234,9 @@ class _CompiledLang:
             if reason
             else None
         )
+        # A means adjunct right before a verb trigger ("by revoking their visas", "en expulsant").
+        means = _alt(g("means_prep"))
+        self.means_before = re.compile(rf"(?<!\w)(?:{means})\s+$", FLAGS) if means else None
         # "the country" as the subject right before a verb trigger (an adverb or auxiliary between).
         anaphor = _alt(g("anaphor_subject"))
         self.anaphor_before = re.compile(rf"(?<!\w)(?:{anaphor})\s+(?:[\w'’-]+\s+){{0,2}}$", FLAGS) if anaphor else None
