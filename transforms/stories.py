@@ -34,6 +34,10 @@ organisation, the same topic). In detail, for the entity side:
   diplomats" next to "Colombia breaks with Israel", Petro in both). Among the stories that
   pass, one without such a conflict wins over one with.
 
+Page furniture is left out before any of this (``furniture_spans``): a sentence that an earlier
+text carried under another headline, around other sentences, is a site's disclaimer, cookie notice
+or paywall form, and neither its words nor the names in it link two texts.
+
 Candidates come from an inverted index (feature -> active stories; a feature shared by more than
 ``max_postings`` stories scores but proposes none), so the work per article is bounded by its
 own features, not by the number of stories. A story whose last article is older than the
