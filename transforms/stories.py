@@ -34,6 +34,10 @@ organisation, the same topic). In detail, for the entity side:
   diplomats" next to "Colombia breaks with Israel", Petro in both). Among the stories that
   pass, one without such a conflict wins over one with.
 
+Page furniture is left out before any of this (``furniture_spans``): a sentence that an earlier
+text carried under another headline, around other sentences, is a site's disclaimer, cookie notice
+or paywall form, and neither its words nor the names in it link two texts.
+
 Candidates come from an inverted index (feature -> active stories; a feature shared by more than
 ``max_postings`` stories scores but proposes none), so the work per article is bounded by its
 own features, not by the number of stories. A story whose last article is older than the
@@ -65,6 +69,7 @@ record (old id -> surviving id) that the alert stage must honour, so ids are no 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import heapq
 import math
 import re
@@ -87,7 +92,7 @@ from apache_beam.utils.timestamp import Timestamp
 
 from transforms.entities import fold  # the same folding the entity keys were made with
 from transforms.feeds import iso_utc
-from transforms.records import Article, Story, event_order, stable_id
+from transforms.records import Article, Story, article_text, event_order, stable_id
 
 STORIES = "stories"  # tag of the Story snapshot output
 
@@ -123,6 +128,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "term_agree": 0.5,
     "words_only_threshold": 0.4,
     "min_term_cosine": 0.15,
+    "furniture_min_words": 5,
+    "furniture_title_overlap": 0.3,
     "stemmers": {},
     "stop_words": {},
 }
@@ -508,6 +515,96 @@ def _stop_words(lang: str, extra: Iterable[str]) -> frozenset[str]:
     return frozenset(words | {fold(w) for w in words})
 
 
+# -------------------------------------------------------------------------- page furniture
+
+
+_SENTENCE = re.compile(r"[^.!?\n\u061f\u2026]+[.!?\u061f\u2026]*")  # up to . ! ? ؟ … or a line end
+
+
+def sentence_key(sentence: str, min_words: int) -> int | None:
+    """A stable 64-bit key of a sentence's words (lower case), or None when it is too short to tell
+    furniture from a common phrase. Stable across processes (not ``hash()``): it lives in state."""
+    words = _WORD.findall(sentence.lower())
+    if len(words) < min_words:
+        return None
+    return int.from_bytes(hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def title_signature(terms: Iterable[str]) -> frozenset[int]:
+    """A compact set (32-bit keys) of a headline's content terms, to tell a copy from another piece."""
+    return frozenset(int.from_bytes(hashlib.blake2b(t.encode("utf-8"), digest_size=4).digest(), "big") for t in terms)
+
+
+def overlap(a: frozenset[int], b: frozenset[int]) -> float:
+    """Jaccard overlap of two title signatures (0 when either is empty)."""
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+Furniture = tuple[float, frozenset[int], int]  # last seen, first title signature, first body fingerprint
+
+
+def furniture_spans(
+    article: Article,
+    seen: Mapping[int, Furniture],
+    signature: frozenset[int],
+    min_words: int,
+    max_overlap: float,
+) -> tuple[list[tuple[int, int]], list[int], int]:
+    """Spans of ``article_text`` (after the title) that are page furniture, the sentence keys, and
+    the body's fingerprint (a key of its set of sentences).
+
+    A sentence is furniture when an earlier text had it under a headline that is not this one's
+    (title overlap below ``max_overlap``) around other sentences (another fingerprint): a site's
+    disclaimer, cookie notice, paywall form or contact block repeats under every headline beside
+    each article's own text. A copy of one report keeps its sentences: under the same or a similar
+    headline, or as the same body under a rewritten headline (a wire text on two sites).
+    """
+    text = article_text(article)
+    start = len(article.title or "") + 1 if article.title else 0
+    found = []
+    for m in _SENTENCE.finditer(text, start):
+        key = sentence_key(m.group(), min_words)
+        if key is not None:
+            found.append((key, m.span()))
+    keys = [key for key, _ in found]
+    digest = hashlib.blake2b(b"".join(k.to_bytes(8, "big") for k in sorted(set(keys))), digest_size=8).digest()
+    fingerprint = int.from_bytes(digest, "big")
+    spans = []
+    for key, span in found:
+        earlier = seen.get(key)
+        if earlier is not None and earlier[2] != fingerprint and overlap(earlier[1], signature) < max_overlap:
+            spans.append(span)
+    return spans, keys, fingerprint
+
+
+def without_spans(article: Article, spans: list[tuple[int, int]]) -> Article:
+    """The article with the spans of its ``article_text`` blanked (same offsets) and the entities
+    found in them dropped: furniture neither links by its words nor by its names."""
+    if not spans:
+        return article
+    text = list(article_text(article))
+    for a, b in spans:
+        text[a:b] = " " * (b - a)
+    masked = "".join(text)
+    parts: dict[str, str | None] = {}
+    pos = 0
+    for name in ("title", "summary", "body"):
+        value = getattr(article, name)
+        if value:
+            parts[name] = masked[pos : pos + len(value)]
+            pos += len(value) + 1
+        else:
+            parts[name] = value
+    inside = [e for e in article.entities if not any(a <= e.start < b for a, b in spans)]
+    return dataclasses.replace(
+        article,
+        title=parts["title"] or "",
+        summary=parts["summary"] or "",
+        body=parts["body"] or "",
+        entities=tuple(inside),
+    )
+
+
 # ------------------------------------------------------------------------------ the grouper
 
 
@@ -548,6 +645,9 @@ class GrouperState:
     index: dict[str, dict[str, None]] = field(default_factory=dict)  # entity id -> story ids (ordered set)
     expiry: list[tuple[float, str]] = field(default_factory=list)  # heap of (last_ts, story id), lazy
     docfreq: DocFreq | None = None
+    # page furniture: sentence key -> (last seen, title signature and body fingerprint of its first text)
+    sentences: dict[int, Furniture] = field(default_factory=dict)
+    sentence_due: list[tuple[float, int]] = field(default_factory=list)  # heap of (last seen, key), lazy
 
 
 @dataclass(frozen=True)
@@ -622,6 +722,8 @@ class StoryGrouper:
         self.term_agree = float(cfg["term_agree"])
         self.words_only_threshold = float(cfg["words_only_threshold"])
         self.min_term_cosine = float(cfg["min_term_cosine"])
+        self.furniture_min_words = int(cfg["furniture_min_words"])
+        self.furniture_title_overlap = float(cfg["furniture_title_overlap"])
         self.max_terms = int(cfg["max_terms"])
         self.min_terms = int(cfg["min_terms"])
         self._lowest_bar = min(self.threshold, self.term_threshold, self.conflict_threshold)
@@ -644,6 +746,7 @@ class StoryGrouper:
         state = self.state
         assert state.docfreq is not None
         now = article.published_ts
+        article = self._strip_furniture(article)
         bag = entity_bag(article, self.kind_weights, self.title_weight, self.default_kind_weight)
         tf, title_terms = self.analyzer.terms(article) if self.term_weight > 0 else ({}, set())
         docfreq = state.docfreq
@@ -677,6 +780,30 @@ class StoryGrouper:
         topics = topic_scores(article, self.patterns, self.topic_title_weight)
         salience = {eid: bag.weights[eid] for eid, (kind, _) in bag.entities.items() if kind == "country"}
         return Vectorized(vector, bag.entities, topics, title_countries(article), salience, lang, terms, probe, rarity)
+
+    def _strip_furniture(self, article: Article) -> Article:
+        """The article without the sentences other headlines already carried (see ``furniture_spans``);
+        records its sentences for the texts to come (kept for the horizon)."""
+        if self.furniture_min_words <= 0:
+            return article
+        state = self.state
+        lang = article.lang or "und"
+        title_terms = (self.analyzer.stem(lang, w) for w in _WORD.findall((article.title or "").lower()))
+        signature = title_signature(t for t in title_terms if t)
+        spans, keys, fingerprint = furniture_spans(
+            article, state.sentences, signature, self.furniture_min_words, self.furniture_title_overlap
+        )
+        now = article.published_ts
+        for key in keys:
+            earlier = state.sentences.get(key)
+            if earlier is None:
+                state.sentences[key] = (now, signature, fingerprint)
+            elif now > earlier[0]:
+                state.sentences[key] = (now, earlier[1], earlier[2])
+            else:
+                continue
+            heapq.heappush(state.sentence_due, (now, key))
+        return without_spans(article, spans)
 
     def _entity_terms(self, article: Article) -> set[str]:
         """The content terms that the article's entity mentions consist of ("Moldova", "Sandu")."""
@@ -856,6 +983,11 @@ class StoryGrouper:
                         del state.index[eid]
         if state.docfreq is not None:
             state.docfreq.prune(now_ts)  # incremental: only the entries due
+        while state.sentence_due and now_ts - state.sentence_due[0][0] > self.horizon_s:
+            last, key = heapq.heappop(state.sentence_due)
+            known = state.sentences.get(key)
+            if known is not None and known[0] == last:  # not seen again since: forget it
+                del state.sentences[key]
         return closed
 
     def stories(self) -> list[Story]:

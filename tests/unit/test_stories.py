@@ -732,3 +732,71 @@ def test_a_word_in_every_text_of_a_small_language_is_common_within_that_language
     assert df.idf("t:ar:qal", 105.0) > 3.0  # over all texts: looks rare
     assert df.idf("t:ar:qal", 105.0, group="ar") == pytest.approx(1.0)  # in every Arabic text
     assert df.idf("t:ar:x1", 105.0, group="ar") > df.idf("t:ar:qal", 105.0, group="ar")
+
+
+DISCLAIMER = (
+    "The publisher provides this information as is without any warranty of any kind. "
+    "Questions about using or reusing this material should go to the provider of the article named above. "
+    "Subscribers can read three reports a month for free after they register their details."
+)
+
+
+def _terms_of(grouper: StoryGrouper, a: Article) -> set[str]:
+    return {t.split(":")[-1] for t in grouper.vectorize(a).terms}
+
+
+def test_a_disclaimer_repeated_under_another_headline_is_furniture(config):
+    """A site's disclaimer under every headline is page furniture: the second text under another
+    headline loses its words and the names in it; the first text cannot know yet and keeps them."""
+    grouper = StoryGrouper(config)
+    flood = article(
+        "f1",
+        0,
+        "en",
+        "River port of Kelmora closed by floods",
+        body="Floodwater closed the river port of Kelmora on Monday. " + DISCLAIMER,
+    )
+    tax = article(
+        "f2",
+        1,
+        "en",
+        "Parliament passes the tax reform in a late vote",
+        body="Deputies passed the tax reform late on Monday after a long debate. " + DISCLAIMER,
+    )
+    at = len(tax.title) + 1 + tax.body.index("Subscribers")  # offsets index title + "\n" + body
+    tax = dataclasses_replace(tax, entities=(Entity("name:subscribers", "name", "Subscribers", at, at + 11),))
+    assert {"warranti", "publish"} <= _terms_of(grouper, flood)
+    v = grouper.vectorize(tax)
+    words = {t.split(":")[-1] for t in v.terms}
+    assert not {"warranti", "publish", "subscrib"} & words and {"tax", "reform", "deputi"} <= words
+    assert "name:subscribers" not in v.entities
+
+
+def test_a_copy_of_one_report_keeps_its_sentences(config):
+    """A wire report on two sites: under a similar headline with an edited body, or as the same body
+    under a rewritten headline, its sentences are the story's, not furniture."""
+    text = "Floodwater closed the river port of Kelmora on Monday and ferries stayed in the harbour."
+    grouper = StoryGrouper(config)
+    grouper.vectorize(article("c1", 0, "en", "River port of Kelmora closed by floods", body=text))
+    edited = article("c2", 1, "en", "Floods close the river port of Kelmora", body=text + " Shops shut early.")
+    assert {"floodwat", "ferri", "harbour"} <= _terms_of(grouper, edited)
+    grouper = StoryGrouper(config)
+    grouper.vectorize(article("c1", 0, "en", "River port of Kelmora closed by floods", body=text))
+    rewritten = article("c3", 1, "en", "Ferries stuck as water rises", body=text)
+    assert {"floodwat", "ferri", "harbour"} <= _terms_of(grouper, rewritten)
+    off = StoryGrouper({**config, "furniture_min_words": 0})
+    off.vectorize(article("c1", 0, "en", "River port of Kelmora closed by floods", body="Ferries wait. " + DISCLAIMER))
+    assert "warranti" in _terms_of(off, article("c4", 1, "en", "Parliament passes the tax reform", body=DISCLAIMER))
+
+
+def test_furniture_is_forgotten_after_the_horizon(config):
+    grouper = StoryGrouper(config)
+    grouper.vectorize(
+        article("h1", 0, "en", "River port of Kelmora closed by floods", body="Ferries wait. " + DISCLAIMER)
+    )
+    assert grouper.state.sentences
+    grouper.expire(T0 + 49 * HOUR)
+    assert not grouper.state.sentences and not grouper.state.sentence_due
+    assert "warranti" in _terms_of(
+        grouper, article("h2", 50, "en", "Parliament passes the tax reform", body=DISCLAIMER)
+    )
