@@ -39,9 +39,10 @@ def live_articles(grouper: StoryGrouper) -> int:
 
 def measure(live: int, firings: int, per_firing: int, config: dict) -> dict[str, float]:
     extra = firings * per_firing
+    replay = 500  # articles after the firings: the replay cost per article on a rebuild
     # ~5.5 articles a story, 36 h of coverage at most: this volume a day keeps ~live in 48 h
-    articles, _ = stream(live + extra, per_day=live / 2.0)
-    warm, tail = articles[:live], articles[live:]
+    articles, _ = stream(live + extra + replay, per_day=live / 2.0)
+    warm, tail, after = articles[:live], articles[live : live + extra], articles[live + extra :]
     grouper = StoryGrouper(config)
     for article in warm:
         story_state.apply_article(grouper, article)
@@ -76,10 +77,11 @@ def measure(live: int, firings: int, per_firing: int, config: dict) -> dict[str,
     start = time.perf_counter()
     snapshot = pickle.dumps((mark.seq, grouper.state), protocol=story_state.PICKLE_PROTOCOL)
     snapshot_s = time.perf_counter() - start
-    # worst rebuild: the snapshot, then a journal as heavy as the snapshot (the compaction bound)
+    # worst rebuild: the snapshot, then the heaviest journal before a compaction
     entry = statistics.median(len(e) for e in journal)
-    worst_firings = max(1, int(max(story_state.MIN_JOURNAL_BYTES, len(snapshot)) / entry))
-    replay_articles = tail[: min(len(tail), worst_firings * per_firing)]
+    bound = max(story_state.MIN_JOURNAL_BYTES, story_state.COMPACT_RATIO * len(snapshot))
+    worst_firings = max(1, int(bound / entry))
+    replay_articles = after
     start = time.perf_counter()
     rebuilt = StoryGrouper(config)
     rebuilt.state = pickle.loads(snapshot)[1]
