@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
                 time.sleep(min(args.sample, max(0.1, args.minutes * 60 - elapsed)))
         finally:
             stop.set()
-            run.send_signal(signal.SIGINT)
+            run.send_signal(signal.SIGTERM)  # SIGINT is ignored by a child of a background job
             try:
                 _, err = run.communicate(timeout=60)
             except subprocess.TimeoutExpired:
