@@ -54,7 +54,8 @@ lint: $(STAMP)
 bench: install
 	$(BIN)/python -m bench.bench_replay --size $(BENCH_SIZE) --runs $(BENCH_RUNS) --memory-sizes $(BENCH_MEMORY)
 	$(BIN)/python bench/bench_stories.py --articles 20000
-	$(BIN)/python -m bench.latency --burst 300
+	$(BIN)/python bench/bench_stream_state.py --live 1000,10000,50000
+	$(BIN)/python -m bench.latency --burst 600
 	$(BIN)/python -m bench.latency --changes 20 --every 2 --interval 1
 
 clean:

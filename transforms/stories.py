@@ -57,9 +57,10 @@ Scaling (why one key): grouping is one sequential decision per article against e
 story (the first article of an episode names the story; later ones must see all candidates), so
 ``GroupStories`` puts all articles under one key: correct by construction, and ids never change
 once emitted. The CPU is not the limit (``bench/bench_stories.py``: ~900 articles/s on one core,
-flat from 1k to 100k articles); the state is, since it is read and written as one value per timer
-firing (~0.5 kB per article of the 48 h window, ~18 us per article per firing). That keeps a
-firing under a second up to ~2,000 articles/hour (~50k a day). Past that, shard by a blocking
+flat from 1k to 100k articles), nor is the state: it lives in the worker and a firing writes only
+its own articles to a journal (``transforms/story_state.py``; ~3.7 kB per firing of 5 articles at
+1k and at 48k live articles, against the whole state before, 0.87 and 36 MB). Past one worker's
+CPU, shard by a blocking
 key (the region of the article's heaviest country) and add a merge pass over story snapshots
 across shards (same cosine + evidence rule, on stories rather than articles: a few hundred per
 horizon); its costs: one more shuffle, and a cross-region story found late gets an alias
@@ -82,7 +83,7 @@ from typing import Any
 
 import apache_beam as beam
 import yaml
-from apache_beam.coders import PickleCoder
+from apache_beam.coders import BytesCoder, PickleCoder
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 from apache_beam.transforms.timeutil import TimeDomain
@@ -90,6 +91,7 @@ from apache_beam.transforms.userstate import BagStateSpec, ReadModifyWriteStateS
 from apache_beam.transforms.window import TimestampedValue
 from apache_beam.utils.timestamp import Timestamp
 
+from transforms import story_state
 from transforms.entities import fold  # the same folding the entity keys were made with
 from transforms.feeds import iso_utc
 from transforms.records import Article, Story, article_text, event_order, stable_id
@@ -1094,9 +1096,12 @@ class GroupStoriesFn(beam.DoFn):
 
     # Names unique to this DoFn: two stateful DoFns fused in one FnApiRunner stage must not share them.
     BUFFER = BagStateSpec("stories_buffer", PickleCoder())
-    GROUPER = ReadModifyWriteStateSpec("stories_grouper", PickleCoder())
     NEXT_DUE = ReadModifyWriteStateSpec("stories_next_due", PickleCoder())
     FLUSH = TimerSpec("stories_flush", TimeDomain.WATERMARK)
+    # The grouper's state (``transforms.story_state``): live in the worker, deltas in Beam state.
+    MARK = ReadModifyWriteStateSpec("stories_mark", PickleCoder())
+    JOURNAL = BagStateSpec("stories_journal", BytesCoder())
+    SNAPSHOT = ReadModifyWriteStateSpec("stories_snapshot", BytesCoder())
 
     def __init__(self, config: Mapping[str, Any]) -> None:
         self.config = dict(config)
@@ -1128,9 +1133,13 @@ class GroupStoriesFn(beam.DoFn):
     def on_flush(
         self,
         fired: Any = beam.DoFn.TimestampParam,
+        key: Any = beam.DoFn.KeyParam,
+        window: Any = beam.DoFn.WindowParam,
         buffer: Any = beam.DoFn.StateParam(BUFFER),
-        grouper_cell: Any = beam.DoFn.StateParam(GROUPER),
         next_due: Any = beam.DoFn.StateParam(NEXT_DUE),
+        mark_cell: Any = beam.DoFn.StateParam(MARK),
+        journal: Any = beam.DoFn.StateParam(JOURNAL),
+        snapshot: Any = beam.DoFn.StateParam(SNAPSHOT),
         flush: Any = beam.DoFn.TimerParam(FLUSH),
     ) -> Iterator[Any]:
         now = Timestamp.of(fired).micros
@@ -1156,17 +1165,19 @@ class GroupStoriesFn(beam.DoFn):
             self.setup()
         grouper = self._grouper
         assert grouper is not None
-        state = grouper_cell.read()
-        grouper.state = state if state is not None else grouper.new_state()
+        mark = mark_cell.read() or story_state.new_mark()
+        state = story_state.LIVE.take(mark, key, window)
+        if state is None:  # restart, key moved here, evicted: rebuild from snapshot + journal
+            state = story_state.rebuild(grouper, mark, snapshot.read(), journal.read())
+        grouper.state = state
         changed: dict[str, None] = {}
         for micros, article in due:
-            closed = grouper.expire(article.published_ts)
+            closed, sid = story_state.apply_article(grouper, article)
             self.closed.inc(len(closed))
             for story in closed:
                 if story.id in changed:  # changed earlier in this firing: emit its final record
                     del changed[story.id]
                     yield TaggedOutput(STORIES, TimestampedValue(story, _ts_of(story.last_seen)))
-            sid = grouper.assign(article)
             if sid == stable_id(article.id):
                 self.started.inc()
             changed[sid] = None
@@ -1177,7 +1188,14 @@ class GroupStoriesFn(beam.DoFn):
                 record = grouper.story(sid)
                 last = grouper.state.stories[sid].last_ts
                 yield TaggedOutput(STORIES, TimestampedValue(record, last))
-        grouper_cell.write(grouper.state)
+        written = story_state.persist(mark, grouper.state, tuple(article for _, article in due))
+        if written.snapshot is not None:
+            snapshot.write(written.snapshot)
+            journal.clear()
+        else:
+            journal.add(written.journal_entry)
+        mark_cell.write(written.mark)
+        story_state.LIVE.put(written.mark, key, window, grouper.state)
 
 
 def _ts_of(iso: str) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 import apache_beam as beam
@@ -16,7 +17,14 @@ from apache_beam.transforms.window import TimestampedValue
 
 from tests.unit.test_stories import BREAK, FOOTBALL, HOUR, ROOT, TRADE, _mixed_corpus, article
 from transforms.records import stable_id
-from transforms.stories import GroupStories, GroupStoriesBatch, LatestStories, group_articles, load_story_config
+from transforms.stories import (
+    GroupStories,
+    GroupStoriesBatch,
+    LatestStories,
+    group_articles,
+    latest_snapshot,
+    load_story_config,
+)
 
 pytestmark = pytest.mark.beam
 
@@ -140,3 +148,38 @@ def test_batch_on_the_gold_corpus_matches_the_pure_function():
         assert_that(grouped["articles"] | beam.Map(_pair), equal_to(sorted(assignment.items())), label="ids")
         latest = grouped["stories"] | LatestStories() | beam.Map(_record)
         assert_that(latest, equal_to([_record(s) for s in stories]), label="stories")
+
+
+@pytest.mark.streaming
+@pytest.mark.parametrize("cached", [True, False])
+def test_streaming_state_rebuilt_from_snapshot_and_journal_gives_the_pure_functions_ids(monkeypatch, cached):
+    """Many firings; without the live cache every firing rebuilds the grouper from the snapshot and
+    journal kept in Beam state (a restart, a key moved to another worker): ids and records unchanged."""
+    from bench.concurrent_stories import stream as concurrent_stream
+    from transforms import story_state
+
+    monkeypatch.setattr(story_state, "MIN_JOURNAL_BYTES", 0)  # snapshots and journal entries both occur
+    monkeypatch.setattr(story_state, "LIVE", story_state.LiveStates(max_entries=64 if cached else 0))
+    items, _ = concurrent_stream(54)
+    assignment, stories = group_articles(items, CONFIG)
+    options = PipelineOptions()
+    options.view_as(StandardOptions).streaming = True
+    test_stream = TestStream()
+    for start in range(0, len(items), 9):
+        step = items[start : start + 9]
+        test_stream = test_stream.add_elements([_timestamped(a) for a in reversed(step)])
+        test_stream = test_stream.advance_watermark_to(math.ceil(step[-1].published_ts * 1000 + 1) / 1000)
+    test_stream = test_stream.advance_watermark_to_infinity()
+    with TestPipeline(runner=BundleBasedDirectRunner(), options=options) as p:
+        grouped = p | test_stream | GroupStories(CONFIG)
+        assert_that(grouped["articles"] | beam.Map(_pair), equal_to(sorted(assignment.items())), label="ids")
+        expected = sorted(_record(s) for s in stories)
+
+        def latest_records(snapshots):
+            latest = {}
+            for s in snapshots:
+                latest[s.id] = latest_snapshot([s, latest.get(s.id, s)])
+            assert sorted(_record(s) for s in latest.values()) == expected
+
+        assert_that(grouped["stories"], latest_records, label="stories")
+    assert story_state.LIVE.hits > 0 if cached else story_state.LIVE.misses >= len(items) // 9

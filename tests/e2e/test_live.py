@@ -11,7 +11,16 @@ from typing import Any
 
 import pytest
 
-from pipeline.live import article_from_json, article_to_json, articles_from_fetch, build_live, load_feeds
+from pipeline.live import (
+    article_from_json,
+    article_to_json,
+    articles_from_fetch,
+    articles_from_message,
+    batch_messages,
+    build_live,
+    load_feeds,
+    message_rows,
+)
 from tests.http_fixture import FeedServer, Reply, Seen
 from transforms.fetch import FeedPoller, FetchPolicy
 from transforms.pubsub_io import dedupe_key
@@ -49,6 +58,25 @@ def test_article_from_json() -> None:
     assert isinstance(fallback, Article) and fallback.published_ts == 5.0 and fallback.published_source == "fetched"
     for bad in (b"{", b"[]", b'{"link": "x"}', b'{"link": "x", "title": "t", "published_ts": "soon"}'):
         assert isinstance(article_from_json(bad, 0.0), DeadLetter)
+
+
+def test_a_message_of_many_articles_is_split_and_each_is_checked_alone() -> None:
+    """The bridge's batches (a JSON array): each element an article or its own dead letter."""
+    good = [
+        Article(
+            f"a{i}", f"https://x.org/{i}", f"g{i}", "W", f"T{i}", "", "", "2026-10-02T22:41:0{i}Z", 1790980860.0 + i
+        )
+        for i in (1, 2)
+    ]
+    (body, count), *rest = batch_messages([article_to_json(a) for a in good] + [b'{"link": "x"}'])
+    assert count == 3 and not rest
+    decoded = articles_from_message(body, fallback_ts=0.0)
+    assert decoded[:2] == good and isinstance(decoded[2], DeadLetter) and "title" in decoded[2].reason
+    assert [row["link"] for row in message_rows(body)] == ["https://x.org/1", "https://x.org/2", "x"]
+    assert isinstance(articles_from_message(b"[{", 0.0)[0], DeadLetter)
+    many = batch_messages([b"{}"] * 250, max_articles=100)
+    assert [n for _, n in many] == [100, 100, 50]
+    assert [n for _, n in batch_messages([b"x" * 600, b"y" * 600], max_bytes=1000)] == [1, 1]
 
 
 def test_load_feeds(tmp_path: Path) -> None:

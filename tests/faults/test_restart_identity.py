@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.live import LocalFeedBridge
+from pipeline.live import LocalFeedBridge, message_rows
 from tests.faults.helpers import item_xml, pull_messages, rss, wait_for
 from tests.http_fixture import FeedServer, Reply
 from transforms.alerts import alerts_for
@@ -36,7 +36,7 @@ def one_run(url: str, project: str, state_dir: Path) -> dict[str, float]:
         bridge.stop()
     messages = pull_messages(bridge.subscription)
     bridge.delete()
-    return {json.loads(m.data)["link"]: json.loads(m.data)["published_ts"] for m in messages}
+    return {row["link"]: row["published_ts"] for m in messages for row in message_rows(m.data)}
 
 
 @pytest.mark.integration

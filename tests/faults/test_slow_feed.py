@@ -7,14 +7,13 @@ a stop returns within seconds with what was fetched delivered to the Pub/Sub fak
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from pipeline.live import LocalFeedBridge
+from pipeline.live import LocalFeedBridge, message_rows
 from tests.faults.helpers import item_xml, pull_messages, rss, wait_for
 from tests.http_fixture import FeedServer, Reply
 from transforms.fetch import FetchPolicy, fetch
@@ -84,6 +83,6 @@ def test_a_slow_feed_never_delays_another_and_stop_is_prompt(
     messages = pull_messages(bridge.subscription)
     bridge.delete()
     assert stopped_in < 5.0, f"stop took {stopped_in:.1f} s with a dripping fetch in flight"
-    links = {json.loads(m.data)["link"] for m in messages}
+    links = {row["link"] for m in messages for row in message_rows(m.data)}
     assert links == {"https://example.org/news/1"}, "what was fetched before the stop was not delivered"
     assert bridge.undelivered == []
