@@ -145,6 +145,7 @@ class StoriesFile(_Strict):
     term_agree: float = Field(default=0.5, ge=0, le=1)
     words_only_threshold: float = Field(default=0.4, ge=0, le=1)
     min_term_cosine: float = Field(default=0.15, ge=0, le=1)
+    consensus_languages: int = Field(default=3, ge=1)
     furniture_min_words: int = Field(default=5, ge=0)
     furniture_title_overlap: float = Field(default=0.3, ge=0, le=1)
 

@@ -130,6 +130,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "term_agree": 0.5,
     "words_only_threshold": 0.4,
     "min_term_cosine": 0.15,
+    "consensus_languages": 3,
     "furniture_min_words": 5,
     "furniture_title_overlap": 0.3,
     "stemmers": {},
@@ -634,6 +635,7 @@ class _StoryState:
     core: tuple[str, ...] = ()  # its main countries (salience >= half the top one's), kept up to date
     action_parties: set[str] = field(default_factory=set)  # actors and targets of its articles' actions
     members: list[_Member] = field(default_factory=list)
+    lang_docs: dict[str, int] = field(default_factory=dict)  # language -> members written in it
     terms: dict[str, dict[str, float]] = field(default_factory=dict)  # language -> summed term vectors
     term_norm2: dict[str, float] = field(default_factory=dict)  # language -> squared norm of that sum
     term_docs: dict[str, int] = field(default_factory=dict)  # term -> articles whose top terms have it
@@ -716,6 +718,7 @@ class StoryGrouper:
         self.max_probe = int(cfg["max_probe"])
         self.term_weight = float(cfg["term_weight"])
         self.term_share = float(cfg["term_share"])
+        self.consensus_languages = int(cfg["consensus_languages"])
         self.term_evidence = float(cfg["term_evidence"])
         self.rare_idf = math.log(1.0 / float(cfg["rare_share"])) + 1.0  # the IDF of a term in rare_share of texts
         self.common_idf = math.log(1.0 / float(cfg["common_share"])) + 1.0
@@ -874,10 +877,19 @@ class StoryGrouper:
                 tdot = sum(w * same_lang[f] for f, w in v.terms.items() if f in same_lang)
                 term_norm = math.sqrt(story.term_norm2[v.lang])
                 term_cosine = tdot / (norm_t * term_norm) if term_norm else 0.0
+            # The words of one language speak for their share of the story: a follow-up in a
+            # language that one of five members wrote is judged mostly on what all five share.
+            # A story told in several languages has a language-independent consensus: a follow-up
+            # in a language that one of its five members wrote may also be judged on what all five
+            # share, its words weighing their language's share of the story.
+            same_share = story.lang_docs.get(v.lang, 0) / len(story.members) if story.members else 1.0
+            shares: tuple[float, ...] = (self.term_share,)
+            if len(story.lang_docs) >= self.consensus_languages:
+                shares = (self.term_share, self.term_share * same_share)
             if term_cosine is None:
                 bound = entity_cosine
             else:
-                bound = (1.0 - self.term_share) * entity_cosine + self.term_share * term_cosine
+                bound = max((1.0 - share) * entity_cosine + share * term_cosine for share in shares)
             if bound < self._lowest_bar:  # cannot pass any bar: evidence not computed
                 out.append(Candidate(sid, bound, 0.0, False, (), False, entity_cosine, term_cosine))
                 continue
@@ -887,7 +899,7 @@ class StoryGrouper:
                 cosine = entity_cosine
             else:  # entities count in full only with enough of them (one shared country is not a story)
                 confidence = min(1.0, entity_evidence / self.min_evidence)
-                cosine = (1.0 - self.term_share) * entity_cosine * confidence + self.term_share * term_cosine
+                cosine = max((1.0 - share) * entity_cosine * confidence + share * term_cosine for share in shares)
             label_s = story.label
             clash_a, clash_s = self._clash_label(label_a, v.topics), self._clash_label(label_s, story.topics)
             conflict = clash_a != clash_s and self.diplomatic in (clash_a, clash_s) and None not in (clash_a, clash_s)
@@ -905,7 +917,7 @@ class StoryGrouper:
                 evidence += self.term_evidence * sum(v.rarity.get(t, 0.0) >= 1.0 for t in v.terms if t in same_lang)
             # same language, one story shares words: names alone do not join two texts that share
             # almost none ("Microsoft invests in Mexico" / "Mexico leaves the pandemic", AMLO in both)
-            words_differ = term_cosine is not None and term_cosine < self.min_term_cosine
+            words_differ = term_cosine is not None and term_cosine < self.min_term_cosine and same_share >= 0.5
             joinable = cosine >= needed and evidence >= self.min_evidence and not words_differ
             out.append(Candidate(sid, cosine, evidence, conflict, shared, joinable, entity_cosine, term_cosine))
         return out
@@ -961,6 +973,7 @@ class StoryGrouper:
         story.label = topic_label(story.topics, self.diplomatic)
         story.action_parties.update(action_parties(article))
         story.members.append(_Member(article.id, article.title, article.lang, article.published_ts, dict(v.vector)))
+        story.lang_docs[article.lang] = story.lang_docs.get(article.lang, 0) + 1
         story.first_ts = min(story.first_ts, article.published_ts)
         if article.published_ts > story.last_ts or len(story.members) == 1:
             story.last_ts = max(story.last_ts, article.published_ts)

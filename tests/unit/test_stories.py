@@ -416,6 +416,7 @@ def test_vocabulary_for_cups_tennis_baseball_books_volcanoes_and_talks(config):
     assert _label(config, "Nyiragongo : l'Observatoire volcanologique relève l'alerte") == "disaster"
     assert _label(config, "Guyana suspends border talks with Venezuela") == "diplomacy"
     assert _label(config, "Guyana schort grensoverleg met Venezuela op") == "diplomacy"  # a compound's head
+    assert _label(config, "Voli Putri: Jepang Tundukkan China Tiga Set Langsung", lang="id") == "sport"
     # words of other topics that diplomatic news uses in other senses stay out of the lists
     assert _label(config, "Alger et Bamako s'accusent", "La localité est le théâtre d'affrontements.") is None
     assert _label(config, "Riyad et Téhéran", "Dans le golfe Persique, un accord orchestré par Pékin.") is None
@@ -719,6 +720,25 @@ def test_same_language_texts_sharing_names_but_almost_no_words_stay_apart(config
     )
     assert group_articles([invest, ceremony], config)[0]["m2"] == stable_id("m2")
     assert group_articles([invest, ceremony], {**config, "min_term_cosine": 0.0})[0]["m2"] == stable_id("m1")
+
+
+def test_a_follow_up_in_one_language_of_a_multilingual_story_joins_on_what_all_share(config):
+    """Four languages told the break; a second Spanish text on its aftermath shares the story's
+    states and topic but few words with the one Spanish member: it still belongs."""
+    follow_up = article(
+        "a5",
+        12,
+        "es",
+        "Bogotá no dará marcha atrás en la ruptura con Israel",
+        ("COL", "ISR"),
+        ("COL", "ISR"),
+        "El Gobierno insistió ante estudiantes universitarios en que la decisión es firme y pidió a los "
+        "empresarios buscar otros mercados para el carbón, el café y las flores.",
+    )
+    assignment, _ = group_articles([*BREAK, follow_up], config)
+    assert assignment["a5"] == stable_id("a1")
+    alone = group_articles([*BREAK, follow_up], {**config, "consensus_languages": 99})[0]
+    assert alone["a5"] == stable_id("a5"), "without the consensus rule the few shared words keep it out"
 
 
 def test_a_word_in_every_text_of_a_small_language_is_common_within_that_language():
