@@ -911,7 +911,10 @@ class StoryGrouper:
                 needed = max(needed, self.words_only_threshold)  # both name things, none the same
             needed = self.conflict_threshold if conflict else needed
             evidence = entity_evidence
-            if label_a is not None and label_a == label_s:
+            # A text without topic words that reports a step between the story's own parties is
+            # as diplomatic as the story ("Prévot: 'no more naivety towards Kigali'", talks suspended).
+            same_steps = label_a is None and label_s == self.diplomatic and parties and parties <= story.action_parties
+            if (label_a is not None and label_a == label_s) or same_steps:
                 evidence += self.topic_evidence
             if term_cosine is not None and same_lang is not None:  # each rare shared word: a place, a name, a figure
                 evidence += self.term_evidence * sum(v.rarity.get(t, 0.0) >= 1.0 for t in v.terms if t in same_lang)

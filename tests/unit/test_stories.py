@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import subprocess
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from transforms.records import Article, Entity, stable_id
+from transforms.records import Action, Article, Entity, stable_id
 from transforms.stories import (
     DocFreq,
     StoryGrouper,
@@ -562,9 +563,6 @@ def test_spelling_key_makes_transliterations_of_one_name_meet():
 
 
 def test_actions_between_wholly_other_states_are_another_episode(config):
-    import dataclasses
-
-    from transforms.records import Action
     from transforms.stories import other_dyad
 
     def acting(a: Article, actor: str, target: str) -> Article:
@@ -630,8 +628,6 @@ def test_terms_count_each_sentence_once_and_keep_numbers(analyzer):
 
 
 def dataclasses_replace(a: Article, **changes) -> Article:
-    import dataclasses
-
     return dataclasses.replace(a, **changes)
 
 
@@ -739,6 +735,17 @@ def test_a_follow_up_in_one_language_of_a_multilingual_story_joins_on_what_all_s
     assert assignment["a5"] == stable_id("a1")
     alone = group_articles([*BREAK, follow_up], {**config, "consensus_languages": 99})[0]
     assert alone["a5"] == stable_id("a5"), "without the consensus rule the few shared words keep it out"
+
+
+def test_a_text_without_topic_words_joins_through_a_step_between_the_storys_parties(config):
+    """Two states alone are no story; a reported step between the story's own parties is."""
+    sever = Action("sever_relations", "COL", "ISR", "1212", "REDUCE", "Colombia rompe con Israel.")
+    recall = Action("recall_ambassador", "COL", "ISR", "1054", "REDUCE", "Colombia llama a su embajador.")
+    told = [dataclasses.replace(a, actions=(sever,)) for a in BREAK]
+    quote = article("a6", 14, "nl", "Petro: 'Geen weg terug'", ("COL",), ("COL", "ISR"), "Bogota en Israel.")
+    assert group_articles([*told, quote], config)[0]["a6"] == stable_id("a6")
+    stepped = dataclasses.replace(quote, actions=(recall,))
+    assert group_articles([*told, stepped], config)[0]["a6"] == stable_id("a1")
 
 
 def test_a_word_in_every_text_of_a_small_language_is_common_within_that_language():
