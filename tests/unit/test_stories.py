@@ -418,6 +418,7 @@ def test_vocabulary_for_cups_tennis_baseball_books_volcanoes_and_talks(config):
     assert _label(config, "Guyana suspends border talks with Venezuela") == "diplomacy"
     assert _label(config, "Guyana schort grensoverleg met Venezuela op") == "diplomacy"  # a compound's head
     assert _label(config, "Voli Putri: Jepang Tundukkan China Tiga Set Langsung", lang="id") == "sport"
+    assert _label(config, "Ghana edge Kenya to reach the Africa Cup final") == "sport"
     # words of other topics that diplomatic news uses in other senses stay out of the lists
     assert _label(config, "Alger et Bamako s'accusent", "La localité est le théâtre d'affrontements.") is None
     assert _label(config, "Riyad et Téhéran", "Dans le golfe Persique, un accord orchestré par Pékin.") is None
