@@ -636,6 +636,8 @@ class _StoryState:
     action_parties: set[str] = field(default_factory=set)  # actors and targets of its articles' actions
     members: list[_Member] = field(default_factory=list)
     lang_docs: dict[str, int] = field(default_factory=dict)  # language -> members written in it
+    lang_profile: dict[str, dict[str, float]] = field(default_factory=dict)  # language -> its members' vectors
+    lang_norm2: dict[str, float] = field(default_factory=dict)  # language -> squared norm of that sum
     terms: dict[str, dict[str, float]] = field(default_factory=dict)  # language -> summed term vectors
     term_norm2: dict[str, float] = field(default_factory=dict)  # language -> squared norm of that sum
     term_docs: dict[str, int] = field(default_factory=dict)  # term -> articles whose top terms have it
@@ -877,8 +879,6 @@ class StoryGrouper:
                 tdot = sum(w * same_lang[f] for f, w in v.terms.items() if f in same_lang)
                 term_norm = math.sqrt(story.term_norm2[v.lang])
                 term_cosine = tdot / (norm_t * term_norm) if term_norm else 0.0
-            # The words of one language speak for their share of the story: a follow-up in a
-            # language that one of five members wrote is judged mostly on what all five share.
             # A story told in several languages has a language-independent consensus: a follow-up
             # in a language that one of its five members wrote may also be judged on what all five
             # share, its words weighing their language's share of the story.
@@ -886,10 +886,19 @@ class StoryGrouper:
             shares: tuple[float, ...] = (self.term_share,)
             if len(story.lang_docs) >= self.consensus_languages:
                 shares = (self.term_share, self.term_share * same_share)
+            # Judged on its words, a text is also judged on the names its own language's members
+            # share with it: a story chained through another language lends it none.
+            lang_cosine = entity_cosine
+            if term_cosine is not None:
+                own = story.lang_profile.get(v.lang, {})
+                own_dot = sum(w * own[f] for f, w in v.vector.items() if f in own)
+                own_norm2 = story.lang_norm2.get(v.lang, 0.0)
+                lang_cosine = own_dot / (norm_a * math.sqrt(own_norm2)) if norm_a and own_norm2 else 0.0
+            ents = (lang_cosine, entity_cosine)  # per share: the words' own language, then all languages
             if term_cosine is None:
                 bound = entity_cosine
             else:
-                bound = max((1.0 - share) * entity_cosine + share * term_cosine for share in shares)
+                bound = max((1.0 - share) * ents[i] + share * term_cosine for i, share in enumerate(shares))
             if bound < self._lowest_bar:  # cannot pass any bar: evidence not computed
                 out.append(Candidate(sid, bound, 0.0, False, (), False, entity_cosine, term_cosine))
                 continue
@@ -899,7 +908,9 @@ class StoryGrouper:
                 cosine = entity_cosine
             else:  # entities count in full only with enough of them (one shared country is not a story)
                 confidence = min(1.0, entity_evidence / self.min_evidence)
-                cosine = max((1.0 - share) * entity_cosine * confidence + share * term_cosine for share in shares)
+                cosine = max(
+                    (1.0 - share) * ents[i] * confidence + share * term_cosine for i, share in enumerate(shares)
+                )
             label_s = story.label
             clash_a, clash_s = self._clash_label(label_a, v.topics), self._clash_label(label_s, story.topics)
             conflict = clash_a != clash_s and self.diplomatic in (clash_a, clash_s) and None not in (clash_a, clash_s)
@@ -977,6 +988,13 @@ class StoryGrouper:
         story.action_parties.update(action_parties(article))
         story.members.append(_Member(article.id, article.title, article.lang, article.published_ts, dict(v.vector)))
         story.lang_docs[article.lang] = story.lang_docs.get(article.lang, 0) + 1
+        lp = story.lang_profile.setdefault(article.lang, {})
+        n2 = story.lang_norm2.get(article.lang, 0.0)
+        for feature, w in v.vector.items():
+            old = lp.get(feature, 0.0)
+            lp[feature] = old + w
+            n2 += (old + w) ** 2 - old * old
+        story.lang_norm2[article.lang] = n2
         story.first_ts = min(story.first_ts, article.published_ts)
         if article.published_ts > story.last_ts or len(story.members) == 1:
             story.last_ts = max(story.last_ts, article.published_ts)
