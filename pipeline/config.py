@@ -111,43 +111,45 @@ class FeedsFile(_Strict):
 
 
 class StoriesFile(_Strict):
-    horizon_hours: float = Field(default=48, gt=0)
-    threshold: float = Field(default=0.25, gt=0, le=1)
-    conflict_threshold: float = Field(default=0.8, gt=0, le=1)
-    min_evidence: float = Field(default=3.0, gt=0)
-    topic_evidence: float = Field(default=1.5, ge=0)
+    """Types and ranges only: a setting left out (None) keeps transforms/stories.py's DEFAULT_CONFIG."""
+
+    horizon_hours: float | None = Field(default=None, gt=0)
+    threshold: float | None = Field(default=None, gt=0, le=1)
+    conflict_threshold: float | None = Field(default=None, gt=0, le=1)
+    min_evidence: float | None = Field(default=None, gt=0)
+    topic_evidence: float | None = Field(default=None, ge=0)
     kind_weights: dict[Literal["country", "org", "name", "person"], float] = {}
-    default_kind_weight: float = Field(default=1.0, ge=0)
-    title_weight: float = Field(default=2.0, ge=0)
-    topic_title_weight: float = Field(default=3.0, ge=0)
-    idf_half_life_days: float = Field(default=30, gt=0)
-    df_prune_below: float = Field(default=0.05, ge=0)
-    max_postings: int = Field(default=64, gt=0)
-    max_shared_entities: int = Field(default=12, ge=0)
-    diplomatic_topic: str = "diplomacy"
+    default_kind_weight: float | None = Field(default=None, ge=0)
+    title_weight: float | None = Field(default=None, ge=0)
+    topic_title_weight: float | None = Field(default=None, ge=0)
+    idf_half_life_days: float | None = Field(default=None, gt=0)
+    df_prune_below: float | None = Field(default=None, ge=0)
+    max_postings: int | None = Field(default=None, gt=0)
+    max_shared_entities: int | None = Field(default=None, ge=0)
+    diplomatic_topic: str | None = None
     topics: dict[str, PerLanguage] = {}
     # same-language content terms (transforms/stories.py: term_* and the rarity bars)
     stemmers: dict[str, str] = {}
     stop_words: PerLanguage = {}
-    term_weight: float = Field(default=1.0, ge=0)
-    term_share: float = Field(default=0.7, ge=0, le=1)
-    term_threshold: float = Field(default=0.25, gt=0, le=1)
-    max_terms: int = Field(default=60, gt=0)
-    min_terms: int = Field(default=8, ge=0)
-    min_term_length: int = Field(default=3, ge=1)
-    term_evidence: float = Field(default=1.0, ge=0)
-    rare_share: float = Field(default=0.02, ge=0, le=1)
-    common_share: float = Field(default=0.1, ge=0, le=1)
-    idf_prior_docs: float = Field(default=100, ge=0)
-    number_weight: float = Field(default=0.0, ge=0)
-    max_probe: int = Field(default=8, ge=0)
-    max_shared_terms: int = Field(default=12, ge=0)
-    term_agree: float = Field(default=0.5, ge=0, le=1)
-    words_only_threshold: float = Field(default=0.4, ge=0, le=1)
-    min_term_cosine: float = Field(default=0.15, ge=0, le=1)
-    consensus_languages: int = Field(default=3, ge=1)
-    furniture_min_words: int = Field(default=5, ge=0)
-    furniture_title_overlap: float = Field(default=0.3, ge=0, le=1)
+    term_weight: float | None = Field(default=None, ge=0)
+    term_share: float | None = Field(default=None, ge=0, le=1)
+    term_threshold: float | None = Field(default=None, gt=0, le=1)
+    max_terms: int | None = Field(default=None, gt=0)
+    min_terms: int | None = Field(default=None, ge=0)
+    min_term_length: int | None = Field(default=None, ge=1)
+    term_evidence: float | None = Field(default=None, ge=0)
+    rare_share: float | None = Field(default=None, ge=0, le=1)
+    common_share: float | None = Field(default=None, ge=0, le=1)
+    idf_prior_docs: float | None = Field(default=None, ge=0)
+    number_weight: float | None = Field(default=None, ge=0)
+    max_probe: int | None = Field(default=None, ge=0)
+    max_shared_terms: int | None = Field(default=None, ge=0)
+    term_agree: float | None = Field(default=None, ge=0, le=1)
+    words_only_threshold: float | None = Field(default=None, ge=0, le=1)
+    min_term_cosine: float | None = Field(default=None, ge=0, le=1)
+    consensus_languages: int | None = Field(default=None, ge=1)
+    furniture_min_words: int | None = Field(default=None, ge=0)
+    furniture_title_overlap: float | None = Field(default=None, ge=0, le=1)
 
 
 class ActionTypeEntry(_Strict):
@@ -172,7 +174,7 @@ class TriggerEntry(_Strict):
 
 class ActionsFile(_Strict):
     types: dict[str, ActionTypeEntry]
-    cue_window: int = Field(default=80, gt=0)
+    cue_window: int | None = Field(default=None, gt=0)  # transforms/actions: 80 when left out
     triggers: dict[str, dict[str, TriggerEntry]]
     cues: dict[str, PerLanguage] = {}
     cue_unions: dict[str, list[str]] = {}

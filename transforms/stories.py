@@ -98,6 +98,7 @@ from transforms.records import Article, Story, article_text, event_order, stable
 
 STORIES = "stories"  # tag of the Story snapshot output
 
+# The one place the grouping defaults live (pipeline/config.py's StoriesFile checks types and ranges).
 DEFAULT_CONFIG: dict[str, Any] = {
     "horizon_hours": 48.0,
     "threshold": 0.25,
@@ -114,7 +115,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "max_shared_entities": 12,
     "diplomatic_topic": "diplomacy",
     "topics": {},
-    "max_probe": 24,
+    "max_probe": 8,
     "term_weight": 1.0,
     "term_share": 0.7,
     "max_terms": 60,
@@ -146,6 +147,7 @@ def load_story_config(config_dir: Path) -> dict[str, Any]:
     loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(loaded, dict):
         raise ValueError(f"{path}: expected a mapping at the top level")
+    loaded = {key: value for key, value in loaded.items() if value is not None}  # an empty setting: the default
     unknown = sorted(set(loaded) - set(DEFAULT_CONFIG))
     if unknown:
         raise ValueError(f"{path}: unknown keys {unknown}")

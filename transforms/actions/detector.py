@@ -82,7 +82,7 @@ class ActionDetector:
     def __init__(self, lexicon: dict[str, Any]):
         self.lexicon = lexicon
         self.types: dict[str, dict[str, Any]] = dict(lexicon["types"])
-        self.cue_window = int(lexicon.get("cue_window") or 70)
+        self.cue_window = int(lexicon.get("cue_window") or 80)
         self.langs = {lang: _CompiledLang(lexicon, lang) for lang in languages_of(lexicon)}
 
     # ---------------------------------------------------------------- public API
