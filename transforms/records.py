@@ -78,7 +78,7 @@ class Article:
     source: str = ""  # the input file or URL the item came from
 
     def to_json(self) -> dict[str, Any]:
-        row = dataclasses.asdict(self)
+        row = as_dict(self)
         row["story_id"] = self.story_id or self.id
         return row
 
@@ -101,7 +101,37 @@ class DeadLetter:
         return cls(source, stage, reason, excerpt[: cls.MAX_EXCERPT])
 
     def to_json(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return as_dict(self)
+
+
+def as_dict(record: Any) -> dict[str, Any]:
+    """``dataclasses.asdict`` for these records, without its deep copies: every output line
+    goes through it, and the copies (of strings, numbers and tuples: immutable) cost the
+    replay's writing process more than the JSON encoding itself."""
+    names = _FIELDS.get(type(record))
+    if names is None:
+        names = _FIELDS[type(record)] = tuple(f.name for f in dataclasses.fields(record))
+    return {name: _plain(getattr(record, name)) for name in names}
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain(value: Any) -> Any:
+    if type(value) in _SCALARS:
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return as_dict(value)
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a named tuple, as asdict does
+        return type(value)(*(_plain(v) for v in value))
+    if isinstance(value, (tuple, list)):
+        return type(value)(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    return value
 
 
 def article_text(article: Article) -> str:
@@ -135,4 +165,4 @@ class Story:
     shared_terms: tuple[str, ...] = field(default_factory=tuple)  # same-language content terms, "<lang>:<stem>"
 
     def to_json(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return as_dict(self)

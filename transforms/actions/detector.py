@@ -117,12 +117,15 @@ class ActionDetector:
         found: list[Candidate] = []
         for cl in compiled:
             for index, (offset, sentence) in enumerate(sentences):
+                triggers = _triggers(cl, sentence)
+                if not triggers:
+                    continue  # most sentences: no cue, attachment or mention is ever looked at
                 local = [
                     dataclasses.replace(m, start=m.start - offset, end=m.end - offset)
                     for m in mentions
                     if m.start >= offset and m.end <= offset + len(sentence)
                 ]
-                found.extend(self._sentence(cl, sentence, index, local, year))
+                found.extend(self._sentence(cl, sentence, index, local, year, triggers))
         found.sort(key=lambda c: c.sentence_index)
         self._fill_from_article(found, mentions)
         return found
@@ -130,12 +133,17 @@ class ActionDetector:
     # ---------------------------------------------------------------- one sentence
 
     def _sentence(
-        self, cl: _CompiledLang, sentence: str, index: int, mentions: list[_Mention], year: int
+        self,
+        cl: _CompiledLang,
+        sentence: str,
+        index: int,
+        mentions: list[_Mention],
+        year: int,
+        triggers: list[_Trigger],
     ) -> Iterator[Candidate]:
         masked = cl.cue_stop.sub(lambda m: " " * len(m.group()), sentence) if cl.cue_stop else sentence
         cues = [_Cue(name, m.start(), m.end()) for name, rx in cl.cues.items() for m in rx.finditer(masked)]
         attachments = _attach(cl, sentence, cues, mentions)
-        triggers = _triggers(cl, sentence)
         # Verbs with their own object cue: a state before one of them is its subject.
         verbs = [t for t in triggers if not t.nominal and self._cue_for(cl, t, self.types[t.type], cues) is not None]
         done: list[Candidate] = []

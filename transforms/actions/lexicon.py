@@ -14,6 +14,13 @@ from typing import Any
 
 import yaml
 
+try:  # the parser behind ``re``, to read what a trigger pattern starts with
+    from re import _constants as _sre_constants  # type: ignore[attr-defined]
+    from re import _parser as _sre_parser  # type: ignore[attr-defined]
+except ImportError:  # Python < 3.11
+    import sre_constants as _sre_constants  # type: ignore[no-redef]
+    import sre_parse as _sre_parser  # type: ignore[no-redef]
+
 ACTION_TYPES: tuple[str, ...] = (
     "sever_relations",
     "persona_non_grata",
@@ -169,6 +176,7 @@ class _CompiledLang:
                 rx = _words(per_lang.get(kind) or [])
                 if rx is not None:
                     self.triggers.append((name, rx, kind))
+        self.trigger_scan = _trigger_scan([rx for _, rx, _ in self.triggers])
         self.cues: dict[str, re.Pattern[str]] = {}
         for name, per_lang in (lexicon.get("cues") or {}).items():
             rx = _words((per_lang or {}).get(lang) or [])
@@ -351,8 +359,102 @@ _TITLES = (
 )
 
 
+# ------------------------------------------------------------------ trigger pre-scan
+#
+# Most sentences hold no trigger, and running every trigger pattern over every sentence was
+# the largest cost of action detection. One cheap search answers "can any trigger start
+# here?": the word-initial literal strings every match of a pattern begins with ("expel",
+# "recall", "romp"), read from the pattern's parse tree, in one alternation. It is exact by
+# construction: every match of a trigger pattern starts at a word start (the wrapper's
+# (?<!\w)) with one of its literals, compared under the same flags, so a sentence the scan
+# rejects has no trigger match. A pattern whose start cannot be read that way (a leading
+# \w*, a character range) enters the scan whole.
+
+_MIN_LITERAL = 2  # shorter starts would let nearly every sentence through
+_MAX_STARTS = 64  # expansions of alternatives and character sets per pattern
+
+
+def _literal_starts(pattern: str) -> set[str] | None:
+    """Word-character strings one of which every match of ``pattern`` starts with, or None."""
+    try:
+        tree = _sre_parser.parse(pattern, FLAGS)
+    except Exception:  # an internal module of ``re``: any surprise means "scan it whole"
+        return None
+    starts, _ = _extend(list(tree), {""})
+    if not starts or any(len(s) < _MIN_LITERAL for s in starts):
+        return None
+    return starts
+
+
+def _extend(items: list[Any], starts: set[str]) -> tuple[set[str], bool]:
+    """Extend ``starts`` through the parsed ``items``; True if all of them were consumed.
+
+    Stops (keeping what it has, which is still a prefix of every match) at anything but a
+    word-character literal, a small set of them, a group, an alternation or a repeat.
+    Zero-width assertions consume nothing, so they are stepped over.
+    """
+    c = _sre_constants
+    for op, av in items:
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            continue
+        if op is c.LITERAL:
+            if not _is_word_char(chr(av)):
+                return starts, False
+            starts = {s + chr(av) for s in starts}
+        elif op is c.IN:
+            chars = [chr(v) for o, v in av if o is c.LITERAL]
+            if len(chars) != len(av) or not all(map(_is_word_char, chars)) or len(chars) * len(starts) > _MAX_STARTS:
+                return starts, False
+            starts = {s + ch for s in starts for ch in chars}
+        elif op is c.SUBPATTERN:
+            starts, complete = _extend(list(av[-1]), starts)
+            if not complete:
+                return starts, False
+        elif op is c.BRANCH:
+            merged: set[str] = set()
+            complete = True
+            for branch in av[1]:
+                found, done = _extend(list(branch), starts)
+                merged |= found
+                complete = complete and done
+            if len(merged) > _MAX_STARTS:
+                return starts, False
+            starts = merged
+            if not complete:
+                return starts, False
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+            return _extend(list(av[2]), starts)[0], False  # the first repetition, then stop
+        else:
+            return starts, False
+    return starts, True
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _trigger_scan(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One search that finds every sentence where some of ``patterns`` could match."""
+    literals: set[str] = set()
+    whole: list[str] = []
+    for rx in patterns:
+        starts = _literal_starts(rx.pattern)
+        if starts is None:
+            whole.append(rx.pattern)
+        else:
+            literals |= starts
+    if not literals and not whole:
+        return None
+    # "recall" already finds every word that "recalled" would.
+    kept = sorted(w for w in literals if not any(o != w and w.startswith(o) for o in literals))
+    parts = [rf"(?<!\w)(?:{'|'.join(map(re.escape, kept))})"] if kept else []
+    return re.compile("|".join(parts + [f"(?:{p})" for p in whole]), FLAGS)
+
+
 def _triggers(cl: _CompiledLang, sentence: str) -> list[_Trigger]:
     """Non-overlapping trigger matches per type (the longest first at each position)."""
+    if cl.trigger_scan is not None and cl.trigger_scan.search(sentence) is None:
+        return []  # no trigger can start anywhere in the sentence (see _trigger_scan)
     found: list[_Trigger] = []
     for name, rx, kind in cl.triggers:
         for m in rx.finditer(sentence):

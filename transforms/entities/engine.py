@@ -583,7 +583,7 @@ class EntityExtractor:
         if alone:
             found = _gate_surnames(m, units, covered, found, alone)
         if m.lang not in ("ja", "zh", "zh-cn", "zh-tw", "th", "ko"):
-            found.extend(self._names(m, units, covered, text, found))
+            found.extend(self._names(m, units, covered, text, found, headline))
         if self.gazetteer.get("ner_model"):
             found = self._add_ner(text, found)
         found.sort(key=lambda e: e.start)
@@ -629,6 +629,7 @@ class EntityExtractor:
         covered: list[bool],
         text: str,
         found: list[Entity],
+        skip: list[bool] | None = None,
     ) -> list[Entity]:
         """Runs of capitalised tokens not already matched -> person:/name: entities.
 
@@ -640,7 +641,8 @@ class EntityExtractor:
         stop = m.stopwords
         runs: list[tuple[int, int, bool]] = []  # (first unit, end unit, sentence-initial)
         n = len(units)
-        skip = _headline_case_mask(units)
+        if skip is None:  # the Title Case lines, as ``extract`` found them
+            skip = _headline_case_mask(units)
         # Words this article also writes in lower case are common words, not name words
         # (not for languages that capitalise every noun: there the case says nothing).
         lower = (
