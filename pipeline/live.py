@@ -54,6 +54,7 @@ from transforms.feeds import (
     DeduplicateStreaming,
     ParseFeeds,
     RawFeed,
+    declared_language,
     iso_utc,
     normalise_entry,
     parse_feed,
@@ -108,6 +109,7 @@ class ArticleMessage(BaseModel):
     published_ts: float | None = Field(default=None, ge=EARLIEST_TS, le=LATEST_TS, allow_inf_nan=False)
     published_source: str | None = Field(default=None, max_length=32)
     source: str | None = Field(default=None, max_length=4096)
+    declared_lang: str | None = Field(default=None, max_length=35)
 
     @model_validator(mode="after")
     def _total_size(self) -> ArticleMessage:
@@ -228,6 +230,7 @@ def article_from_row(
         published_ts=ts,
         published_source=msg.published_source or ("entry" if msg.published_ts is not None else "fetched"),
         source=msg.source or "",
+        declared_lang=declared_language(msg.declared_lang),
     )
     return article if received_ts is None else clamp_event_time(article, received_ts)
 
@@ -237,6 +240,7 @@ def article_to_json(article: Article) -> bytes:
     row = {name: getattr(article, name) for name in ARTICLE_FIELDS}
     row["published_source"] = article.published_source
     row["source"] = article.source
+    row["declared_lang"] = article.declared_lang
     return json.dumps(row, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 

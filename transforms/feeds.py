@@ -68,6 +68,7 @@ class Entry:
     fields: dict[str, Any]
     feed_ts: float | None
     fetched_ts: float
+    declared_lang: str = ""  # the entry's xml:lang, else the feed's <language>, as two letters
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,8 +181,28 @@ def parse_feed(raw: RawFeed) -> tuple[list[Entry], list[DeadLetter]]:
     channel = parsed.get("feed") or {}
     feed_name = _clean_text(channel.get("title") or "") or Path(raw.source).stem
     feed_ts = _struct_to_ts(channel.get("updated_parsed") or channel.get("published_parsed"))
-    out = [Entry(raw.source, feed_name, i, dict(entry), feed_ts, raw.fetched_ts) for i, entry in enumerate(entries)]
+    feed_lang = declared_language(channel.get("language"))
+    out = [
+        Entry(raw.source, feed_name, i, dict(entry), feed_ts, raw.fetched_ts, entry_language(entry) or feed_lang)
+        for i, entry in enumerate(entries)
+    ]
     return out, dead
+
+
+def declared_language(value: Any) -> str:
+    """``en-US``, ``pt_BR``, ``DE`` -> two lower-case letters; anything else -> ''."""
+    code = re.split(r"[-_\s]", str(value or "").strip(), maxsplit=1)[0].lower()
+    return code if len(code) == 2 and code.isascii() and code.isalpha() else ""
+
+
+def entry_language(entry: Any) -> str:
+    """The language an entry's own markup declares (xml:lang on its title or content)."""
+    for key in ("title_detail", "summary_detail"):
+        detail = entry.get(key) or {}
+        code = declared_language(detail.get("language") if isinstance(detail, dict) else None)
+        if code:
+            return code
+    return ""
 
 
 def parse_text_article(raw: RawFeed) -> tuple[list[Entry], list[DeadLetter]]:
@@ -429,6 +450,7 @@ def normalise_entry(entry: Entry, max_chars: int = MAX_ITEM_CHARS) -> Article | 
         published_ts=published_ts,
         published_source=published_source,
         source=entry.source,
+        declared_lang=entry.declared_lang,
     )
 
 

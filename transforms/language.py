@@ -19,6 +19,7 @@ from transforms.shared import built_once
 
 UNDETERMINED = "und"
 DEFAULT_FLOOR = 0.5
+SHORT_TEXT_CHARS = 80  # a bare headline: detectors label a third to a half of 2-5 word snippets wrong
 MAX_DETECTION_CHARS = 300  # more text changed no label in our sets (300 to 1,000 measured), only the cost
 BACKENDS = ("lingua", "langdetect")
 DEFAULT_LANGUAGES = ("en", "es", "pt", "fr", "de", "it", "nl", "id")  # as pipeline.config, for bare use
@@ -26,6 +27,8 @@ DEFAULT_BACKEND = "lingua"  # measured: as accurate as langdetect on our sets, a
 
 
 class LanguageDetector(Protocol):
+    languages: frozenset[str]  # the configured ones: the only codes ``detect`` returns, besides und
+
     def detect(self, text: str) -> tuple[str, float]:
         """ISO 639-1 code (or ``und``) and a confidence in [0, 1]."""
         ...
@@ -50,6 +53,7 @@ class LangdetectDetector:
 
         DetectorFactory.seed = 0
         self.floor = floor
+        self.languages = frozenset(languages)
         self.allowed = frozenset(languages) if restrict else None
 
     def detect(self, text: str) -> tuple[str, float]:
@@ -95,8 +99,8 @@ class LinguaDetector:
 
         if len(languages) < 2:
             raise ValueError("lingua needs at least two languages to choose between")
-        self.configured = frozenset(code.lower() for code in languages)
-        codes = dict.fromkeys([*self.configured, *(code.lower() for code in others)])
+        self.languages = frozenset(code.lower() for code in languages)
+        codes = dict.fromkeys([*self.languages, *(code.lower() for code in others)])
         wanted = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in codes]
         builder = LanguageDetectorBuilder.from_languages(*wanted).with_low_accuracy_mode()
         self._detector = builder.with_preloaded_language_models().build()
@@ -108,7 +112,7 @@ class LinguaDetector:
             return UNDETERMINED, 0.0
         best = self._detector.compute_language_confidence_values(text)[0]
         code = best.language.iso_code_639_1.name.lower()
-        if best.value < self.floor or code not in self.configured:
+        if best.value < self.floor or code not in self.languages:
             return UNDETERMINED, round(best.value, 4)
         return code, round(best.value, 4)
 
@@ -136,8 +140,18 @@ def detection_text(article: Article, max_chars: int = MAX_DETECTION_CHARS) -> st
 
 
 def detect_article_language(article: Article, detector: LanguageDetector) -> Article:
-    """Title, summary and body together: the title alone misleads langdetect on short headlines."""
-    lang, confidence = detector.detect(detection_text(article))
+    """Title, summary and body together: the title alone misleads langdetect on short headlines.
+
+    The feed's declared language (``<language>``, ``xml:lang``) is a prior, not the answer: feeds
+    mislabel (a multilingual site, a copied template). It decides only where the text says too
+    little, when the detector finds nothing or the text is a bare headline, and only for a
+    configured language. ``lang_confidence`` stays the detector's own.
+    """
+    text = detection_text(article)
+    lang, confidence = detector.detect(text)
+    declared = article.declared_lang
+    if declared in detector.languages and declared != lang and (lang == UNDETERMINED or len(text) < SHORT_TEXT_CHARS):
+        lang = declared
     return dataclasses.replace(article, lang=lang, lang_confidence=confidence)
 
 

@@ -76,6 +76,7 @@ class Article:
     story_id: str | None = None
     actions: tuple[Action, ...] = ()
     source: str = ""  # the input file or URL the item came from
+    declared_lang: str = ""  # what the feed says (<language>, xml:lang), two letters; a prior for short texts
 
     def to_json(self) -> dict[str, Any]:
         row = as_dict(self)

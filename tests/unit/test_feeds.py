@@ -12,6 +12,7 @@ from transforms.feeds import (
     Entry,
     RawFeed,
     canonical_link,
+    declared_language,
     entry_published,
     first_wins,
     list_input_files,
@@ -151,6 +152,26 @@ def test_wrongly_declared_encoding_still_reads_the_text():
     entries, _ = parse_path(BAD / "wrong-encoding.xml")
     article = normalise_entry(entries[0])
     assert isinstance(article, Article) and "Cancillería" in article.title
+
+
+def test_the_declared_language_comes_from_the_item_else_the_feed():
+    feed = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><language>pt-BR</language>'
+        b"<item><title>Um</title><link>https://x.example/1</link></item>"
+        b"</channel></rss>"
+    )
+    entries, dead = parse_feed(RawFeed("f.xml", feed, 0.0))
+    assert not dead and [e.declared_lang for e in entries] == ["pt"]
+    assert normalise_entry(entries[0]).declared_lang == "pt"  # type: ignore[union-attr]
+    atom = (
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en"><title>T</title>'
+        b'<entry xml:lang="fr"><title>Un</title><link href="https://x.example/2"/><id>2</id></entry>'
+        b'<entry><title>Two</title><link href="https://x.example/3"/><id>3</id></entry></feed>'
+    )
+    entries, _ = parse_feed(RawFeed("a.xml", atom, 0.0))
+    assert [e.declared_lang for e in entries] == ["fr", "en"]
+    assert declared_language("zh-Hant-TW") == "zh"
+    assert declared_language("english") == "" and declared_language(None) == ""
 
 
 def test_text_file_is_one_article_with_a_file_link(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -111,6 +112,19 @@ def test_detection_reads_a_bounded_prefix():
     article = Article("a", "", "", "f", SAMPLES["de"], "", body, "", 0.0)
     assert len(detection_text(article)) == MAX_DETECTION_CHARS
     assert detection_text(article).startswith(SAMPLES["de"])
+
+
+def test_the_feeds_declared_language_decides_only_where_the_text_says_too_little(detector):
+    """A bare headline takes the feed's <language>; a full text keeps what it says, whatever the
+    feed claims; a declared language that is not configured changes nothing."""
+    headline = Article("h", "", "", "f", "Sánchez en Rabat", "", "", "", 0.0)
+    assert detect_article_language(headline, detector).lang == "und"  # too short for either detector
+    declared = dataclasses.replace(headline, declared_lang="es")
+    assert detect_article_language(declared, detector).lang == "es"
+    mislabelled = Article("m", "", "", "f", SAMPLES["de"], "", SAMPLES["de"], "", 0.0, declared_lang="en")
+    assert detect_article_language(mislabelled, detector).lang == "de"
+    unknown = dataclasses.replace(headline, declared_lang="tr")
+    assert detect_article_language(unknown, detector).lang != "tr"
 
 
 def test_the_detector_is_built_once_per_process():
