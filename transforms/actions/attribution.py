@@ -12,7 +12,16 @@ import dataclasses
 import re
 from collections.abc import Iterator, Sequence
 
-from transforms.actions.lexicon import DIPLOMATIC_CUES, FLAGS, VERB_FINAL, _CompiledLang, _Cue, _Mention, _Trigger
+from transforms.actions.lexicon import (
+    DIPLOMATIC_CUES,
+    FLAGS,
+    PERFECT_AUX,
+    VERB_FINAL,
+    _CompiledLang,
+    _Cue,
+    _Mention,
+    _Trigger,
+)
 from transforms.records import Entity
 
 MAX_ATTACH_GAP = 40
@@ -377,7 +386,7 @@ def _other_clause(cl: _CompiledLang, between: str) -> bool:
 
 # What may stand between a subordinator and a non-finite trigger: an auxiliary of the
 # perfect infinitive ("having", "avoir", "aver(e)", "haber", "ter") or nothing.
-_NONFINITE_GAP = re.compile(r"\s*(?:(?:having|avoir|aver|avere|haber|ter)\s*)?", FLAGS)
+_NONFINITE_GAP = re.compile(rf"\s*(?:(?:{PERFECT_AUX})\s*)?", FLAGS)
 
 
 def _same_clause(cl: _CompiledLang, between: str) -> bool:

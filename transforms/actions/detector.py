@@ -188,14 +188,10 @@ class ActionDetector:
                     actor, target = _pairs(reprisal)[0]
                     cand.actors, cand.targets = [target], [actor]
                     cand.actor_from = cand.target_from = "reprisal"
-                before = sentence[: trig.start]
-                means = cl.means_before is not None and not trig.nominal and cl.means_before.search(before)
-                subject = next((m for m in mentions if m.end <= trig.start and is_state(m.code)), None)
-                if means and subject is not None and reprisal is None:
-                    # "Rubio blocks Abbas from attending ... by revoking their visas": a means
-                    # adjunct's verb has the main clause's subject, the first state named.
-                    cand.actors, cand.actor_from = [subject.code], "main clause"
-                    cand.targets = [t for t in cand.targets if t != subject.code]
+                subject = None if reprisal is not None else self._means_subject(cl, sentence, trig, mentions)
+                if subject is not None:
+                    cand.actors, cand.actor_from = [subject], "main clause"
+                    cand.targets = [t for t in cand.targets if t != subject]
                 if cand.actors and not cand.reason:
                     first = cand.trigger.split()[0]
                     adjunct = _ADJUNCT.search(sentence[: trig.start]) and _ADJUNCT_VERB.fullmatch(first)
@@ -222,6 +218,14 @@ class ActionDetector:
             (c for c in reversed(done) if c.type != trig.type and c.type not in RECONCILIATIONS and _pairs(c)),
             None,
         )
+
+    @staticmethod
+    def _means_subject(cl: _CompiledLang, sentence: str, trig: _Trigger, mentions: list[_Mention]) -> str | None:
+        """ "Rubio blocks Abbas from attending ... by revoking their visas": a means adjunct's verb
+        has the main clause's subject, the first state the sentence names."""
+        if trig.nominal or cl.means_before is None or not cl.means_before.search(sentence[: trig.start]):
+            return None
+        return next((m.code for m in mentions if m.end <= trig.start and is_state(m.code)), None)
 
     @staticmethod
     def _attributive(

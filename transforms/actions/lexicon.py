@@ -122,6 +122,17 @@ def _alt(patterns: Sequence[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns if p)
 
 
+# Auxiliaries of the perfect infinitive ("having", "avoir", "aver(e)", "haber", "ter"): what may
+# stand between a preposition and the non-finite verb it governs.
+PERFECT_AUX = r"having|avoir|aver|avere|haber|ter"
+
+
+def _ending_with(words: Sequence[str], gap: str) -> re.Pattern[str] | None:
+    """``words`` as a whole word, then ``gap``, at the end of the text before a trigger; None if no words."""
+    body = _alt(words)
+    return re.compile(rf"(?<!\w)(?:{body})\s+{gap}$", FLAGS) if body else None
+
+
 # A pattern's ".{0,N}" gap may not cross a clause: punctuation or a coordinating conjunction
 # ends it ("zog Algerien nach und rief ... zurück" is two verbs, not one span).
 _GAP = r"(?:(?![,;:.!?]|\s(?:und|and|et|y|e|dan|oder|or|ou|aber|but|mais|pero|ma|maar|tetapi)\s).)"
@@ -235,19 +246,12 @@ class _CompiledLang:
         self.mutual = _words(g("mutual"))
         self.reaction = _words(g("reaction"))
         self.subordinator = _words(g("subordinator"))
-        # A reason word right before a verb trigger, at most a perfect auxiliary between.
-        reason = _alt(g("reason_prep"))
-        self.reason_before = (
-            re.compile(rf"(?<!\w)(?:{reason})\s+(?:(?:having|avoir|aver|avere|haber|ter)\s+)?$", FLAGS)
-            if reason
-            else None
-        )
-        # A means adjunct right before a verb trigger ("by revoking their visas", "en expulsant").
-        means = _alt(g("means_prep"))
-        self.means_before = re.compile(rf"(?<!\w)(?:{means})\s+$", FLAGS) if means else None
-        # "the country" as the subject right before a verb trigger (an adverb or auxiliary between).
-        anaphor = _alt(g("anaphor_subject"))
-        self.anaphor_before = re.compile(rf"(?<!\w)(?:{anaphor})\s+(?:[\w'’-]+\s+){{0,2}}$", FLAGS) if anaphor else None
+        # Right before a verb trigger: a reason word (a perfect auxiliary may follow), a means
+        # adjunct ("by revoking their visas", "en expulsant"), "the country" as the subject (an
+        # adverb or auxiliary may follow).
+        self.reason_before = _ending_with(g("reason_prep"), rf"(?:(?:{PERFECT_AUX})\s+)?")
+        self.means_before = _ending_with(g("means_prep"), "")
+        self.anaphor_before = _ending_with(g("anaphor_subject"), r"(?:[\w'’-]+\s+){0,2}")
         # Verb-second order: the gap between a finite verb and the subject that follows it.
         inverted = grammar.get("inverted_subject_article") or {}
         self.inverted_gap = (
