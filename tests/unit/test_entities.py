@@ -538,3 +538,10 @@ def test_hyphen_compound_prefix_and_inflected_names(
 def test_known_hyphen_compound_stays_whole(extractor: EntityExtractor) -> None:
     found = [(e.text, e.country) for e in ents(extractor, "Die US-amerikanischen Diplomaten reisen ab.", "de")]
     assert found == [("US-amerikanischen", "USA")]
+
+
+def test_a_web_address_is_not_a_name(extractor):
+    """The outlet's address on a paywall stub links it to every other stub of that site."""
+    found = ids(extractor, "Subscribers get unlimited access to UnionLeader.com and Spiegel.de. Log In Sign Up", "en")
+    assert not [i for i in found if "unionleader" in i or "spiegel" in i or "sign" in i or "log" in i]
+    assert "name:s.presso" in ids(extractor, "Suzuki will launch the S.presso in Cairo.", "en")

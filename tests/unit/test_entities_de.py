@@ -32,3 +32,11 @@ def test_genitive_article_does_not_join_a_name_but_von_der_does():
     found = {e.id: e for e in ents("Die Krise der CDU wächst, sagte Ursula von der Leyen.", "de")}
     assert "person:ursula von der leyen" in found
     assert not [i for i in found if "krise" in i]
+
+
+def test_a_noun_after_an_article_does_not_make_a_run_a_person():
+    """ "der Prozess" is a noun: "Totschlags Prozess" stays a name; "Kogler sagte" is a surname alone."""
+    text = "Der Totschlags Prozess beginnt. Der Prozess dauert. Kogler sagte, Werner Kogler habe recht."
+    found = {e.id: e.kind for e in ents(text, "de")}
+    assert found["name:totschlags prozess"] == "name"
+    assert found["person:werner kogler"] == "person"

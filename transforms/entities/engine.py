@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import gettext
 import logging
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -57,6 +58,9 @@ MAX_PERSON_TOKENS = 4
 # Weight of a capitalised run that nothing supports as a name (no title, given name,
 # watchlist or repetition): kept as a ``name``, never a person, so stories can count it little.
 WEAK_WEIGHT = 0.25
+_WEB_ADDRESS = re.compile(
+    r"\w\.(?:com|net|org|info|co|de|at|ch|fr|es|it|pl|tr|nl|id|uk|ru|eu|io|news|tv)\b", re.IGNORECASE
+)
 
 _FOLD_EXTRA = str.maketrans(
     {
@@ -691,11 +695,18 @@ class EntityExtractor:
         def titled(a: int) -> bool:
             return a > 0 and _is_title(m, units[a - 1][0])
 
+        # A web address ("UnionLeader.com") names the outlet, not anything in the story.
+        runs = [r for r in runs if not _WEB_ADDRESS.search(text[units[r[0]][1] : units[r[1] - 1][2]])]
         # Repetition in the article supports a name: the same run twice, or its last word alone.
         seen: dict[str, int] = {}
+        # One-word runs that stand as a name, not as a noun after "der".
+        alone: dict[str, int] = {}
+        determiners = m.rules.determiners
         for a, b, _ in runs:
             run_key = key_of(a, b)
             seen[run_key] = seen.get(run_key, 0) + 1
+            if b - a == 1 and not (a > 0 and units[a - 1][0] in determiners):
+                alone[run_key] = alone.get(run_key, 0) + 1
         pending: list[tuple[int, int, bool]] = []
         for a, b, initial in runs:
             length = sum(1 for u in units[a:b] if u[0] not in particles and u[0] != "-")
@@ -707,7 +718,7 @@ class EntityExtractor:
             if self._is_person(m, units[a:b], length):
                 # A person needs a given name, a title before it, or its surname used alone
                 # elsewhere ("... Newsom said"); a run that only repeats is a name.
-                supported = units[a][0] in m.given_names or titled(a) or seen.get(key.rsplit(" ", 1)[-1], 0) > 0
+                supported = units[a][0] in m.given_names or titled(a) or alone.get(key.rsplit(" ", 1)[-1], 0) > 0
                 if supported:
                     full_by_last.setdefault(key.rsplit(" ", 1)[-1], "person:" + key)
                     out.append(Entity("person:" + key, "person", text[s:end], s, end, None, None, "span"))
@@ -746,7 +757,7 @@ class EntityExtractor:
             elif (
                 not initial
                 and key not in m.placewords
-                and m.lang != "de"
+                and not m.rules.capitalised_nouns
                 and len(key) > 1
                 and not (a > 0 and units[a - 1][0] in particles)  # "Ministerio de Economía"
             ):

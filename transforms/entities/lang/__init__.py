@@ -38,6 +38,11 @@ class LangRules:
     derived_demonyms: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     # A capitalised word that starts with a country name ("Russlandreise") names it.
     compounds: bool = False
+    # Every noun is capitalised (German): a capitalised word alone is no name.
+    capitalised_nouns: bool = False
+    # Articles and determiners: a capitalised word right after one is a noun, not a surname used
+    # alone ("der Prozess" does not make "Totschlags Prozess" a person; "Kogler sagte" does).
+    determiners: frozenset[str] = frozenset()
     # Extra names: id -> surfaces (country codes or org ids), beside CLDR and pycountry.
     names: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
     # Demonym adjectives (base forms; inflected with adjective_endings), any case.
@@ -67,7 +72,7 @@ def rules(lang: str) -> LangRules:
         return LangRules(code=lang)
     module = importlib.import_module(f"{__name__}.{lang}")
     values = {name: getattr(module, name.upper()) for name in _FIELDS if hasattr(module, name.upper())}
-    for key in ("titles", "nonname", "linked_particles"):
+    for key in ("titles", "nonname", "linked_particles", "determiners"):
         if key in values:
             values[key] = frozenset(values[key])
     return LangRules(code=lang, **values)

@@ -1,6 +1,13 @@
 """German: compounds on country names, title words, page furniture."""
 
 COMPOUNDS = True
+CAPITALISED_NOUNS = True
+DETERMINERS = (
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines",
+    "kein", "keine", "keinen", "keinem", "keiner", "dieser", "diese", "dieses", "diesen", "diesem",
+    "jeder", "jede", "jedes", "jeden", "jedem", "sein", "seine", "seinen", "seinem", "seiner",
+    "ihr", "ihre", "ihren", "ihrem", "ihrer", "unser", "unsere", "im", "am", "zum", "zur", "vom", "beim",
+)  # fmt: skip
 LINKED_PARTICLES = ("der", "den", "dem", "des")
 TITLES = (
     "Herr",

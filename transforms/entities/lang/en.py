@@ -104,7 +104,7 @@ NONNAME = (
 )
 BOILERPLATE = (
     r"\bImage \d+ of(?:\s*/\s*\d+)?\b",
-    r"\b(?:Caption Close|Read [Mm]ore|Related:|Advertisement|Click here|Sign up|Share this)\b",
+    r"\b(?:Caption Close|Read [Mm]ore|Related:|Advertisement|Click here|Sign [Uu]p|Log [Ii]n|Share this)\b",
     r"\b(?:Photo|Photos|Image|Credit)\s*:(?:\s*/?\s*[A-Z][\w.’'\-]*)*",
     r"\b(?:Staff Photographer|Getty Images|Associated Press|Back to Gallery)\b",
     r"\b(?:Reply|Parent|Thread|Link)(?:\s+(?:Reply|Parent|Thread|Link))+\b",
