@@ -131,6 +131,7 @@ class StoriesFile(_Strict):
     # same-language content terms (transforms/stories.py: term_* and the rarity bars)
     stemmers: dict[str, str] = {}
     stop_words: PerLanguage = {}
+    character_bigrams: dict[str, str] = {}
     term_weight: float | None = Field(default=None, ge=0)
     term_share: float | None = Field(default=None, ge=0, le=1)
     term_threshold: float | None = Field(default=None, gt=0, le=1)

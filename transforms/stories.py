@@ -136,6 +136,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "furniture_title_overlap": 0.3,
     "stemmers": {},
     "stop_words": {},
+    "character_bigrams": {},
 }
 
 
@@ -417,6 +418,7 @@ def other_episode(headline: frozenset[str], salience: Mapping[str, float], core:
 
 _WORD = re.compile(r"\w+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_IDEOGRAPHIC = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")  # kana and Han
 
 
 class TermAnalyzer:
@@ -430,8 +432,15 @@ class TermAnalyzer:
     Numbers ("1,200", "2020", "42") are language-independent: ``n:<digits>``.
     """
 
-    def __init__(self, stemmers: Mapping[str, str], stop_words: Mapping[str, Iterable[str]], min_length: int) -> None:
+    def __init__(
+        self,
+        stemmers: Mapping[str, str],
+        stop_words: Mapping[str, Iterable[str]],
+        min_length: int,
+        character_bigrams: Mapping[str, str] = {},  # noqa: B006 (read only)
+    ) -> None:
         self.algorithms = {str(k): str(v) for k, v in stemmers.items()}
+        self.bigram_breaks = {str(code): frozenset(str(chars or "")) for code, chars in character_bigrams.items()}
         self.extra_stops = {str(k): [str(w) for w in v or ()] for k, v in stop_words.items()}
         self.min_length = int(min_length)
         self._per_lang: dict[str, tuple[Any, frozenset[str], dict[str, str]]] = {}
@@ -451,7 +460,8 @@ class TermAnalyzer:
         stemmer, stops, cache = self._language(lang)
         key = cache.get(word)
         if key is None:
-            if word in stops or len(word) < self.min_length or word.isdigit():
+            shortest = 2 if lang in self.bigram_breaks and not word.isascii() else self.min_length
+            if word in stops or len(word) < shortest or word.isdigit():
                 key = ""
             else:
                 key = fold(stemmer.stemWord(word) if stemmer is not None else word)
@@ -459,6 +469,30 @@ class TermAnalyzer:
             if len(cache) < 200_000:
                 cache[word] = key
         return key or None
+
+    def words(self, lang: str, text: str) -> list[str]:
+        """The lower-cased words of ``text``; in a language written without spaces (``character_bigrams``:
+        Chinese, Japanese) each run of its script becomes its overlapping character pairs
+        ("中国外交部" -> 中国, 国外, 外交, 交部), the usual way to index such text without a dictionary;
+        the language's function characters (its value there) end a pair."""
+        words = _WORD.findall(text.lower())
+        breaks = self.bigram_breaks.get(lang)
+        if breaks is None:
+            return words
+        out: list[str] = []
+        for word in words:
+            if word.isascii():
+                out.append(word)
+                continue
+            for part in _IDEOGRAPHIC.split(word):  # "ozturk说" -> "ozturk", "说"
+                if not part:
+                    continue
+                if len(part) == 1 or not _IDEOGRAPHIC.fullmatch(part):
+                    out.append(part)
+                else:  # a function character (的, 了, 在) is a word boundary: no pair holds one
+                    pairs = (part[i : i + 2] for i in range(len(part) - 1))
+                    out.extend(pair for pair in pairs if pair[0] not in breaks and pair[1] not in breaks)
+        return out
 
     def terms(self, article: Article) -> tuple[dict[str, int], set[str]]:
         """Term -> count over the article's distinct text parts, and the terms of its title."""
@@ -472,7 +506,7 @@ class TermAnalyzer:
                     tf["n:" + digits] = tf.get("n:" + digits, 0) + 1
                     if n == 0:
                         title_terms.add("n:" + digits)
-            for word in _WORD.findall(part.lower()):
+            for word in self.words(lang, part):
                 key = self.stem(lang, word)
                 if key is None:
                     continue
@@ -738,7 +772,9 @@ class StoryGrouper:
         self._lowest_bar = min(self.threshold, self.term_threshold, self.conflict_threshold)
         self.max_shared_terms = int(cfg["max_shared_terms"])
         self.number_weight = float(cfg["number_weight"])
-        self.analyzer = TermAnalyzer(cfg["stemmers"] or {}, cfg["stop_words"] or {}, int(cfg["min_term_length"]))
+        self.analyzer = TermAnalyzer(
+            cfg["stemmers"] or {}, cfg["stop_words"] or {}, int(cfg["min_term_length"]), cfg["character_bigrams"] or {}
+        )
         self.state = state if state is not None else self.new_state()
         self.candidates_examined = 0  # statistics, not state
 
@@ -797,7 +833,7 @@ class StoryGrouper:
             return article
         state = self.state
         lang = article.lang or "und"
-        title_terms = (self.analyzer.stem(lang, w) for w in _WORD.findall((article.title or "").lower()))
+        title_terms = (self.analyzer.stem(lang, w) for w in self.analyzer.words(lang, article.title or ""))
         signature = title_signature(t for t in title_terms if t)
         spans, keys, fingerprint = furniture_spans(
             article, state.sentences, signature, self.furniture_min_words, self.furniture_title_overlap
@@ -819,7 +855,7 @@ class StoryGrouper:
         lang = article.lang or "und"
         out = set()
         for ent in article.entities:
-            for word in _WORD.findall((ent.text or "").lower()):
+            for word in self.analyzer.words(lang, ent.text or ""):
                 key = self.analyzer.stem(lang, word)
                 if key is not None:
                     out.add(f"t:{lang}:{key}")

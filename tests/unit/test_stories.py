@@ -590,7 +590,9 @@ def test_actions_between_wholly_other_states_are_another_episode(config):
 def analyzer(config):
     from transforms.stories import TermAnalyzer
 
-    return TermAnalyzer(config["stemmers"], config["stop_words"], config["min_term_length"])
+    return TermAnalyzer(
+        config["stemmers"], config["stop_words"], config["min_term_length"], config["character_bigrams"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -626,6 +628,40 @@ def test_terms_count_each_sentence_once_and_keep_numbers(analyzer):
     assert tf[f"t:en:{stem}"] == 1  # the feed repeats the title in the summary and the body
     assert tf["n:1240"] == 1 and "n:1240" in title_terms
     assert f"t:en:{analyzer.stem('en', 'rubble')}" in tf
+
+
+def test_chinese_terms_are_character_pairs_cut_at_function_characters(analyzer):
+    """No spaces between Chinese words: overlapping pairs index the text; 的 ends a pair; Latin words stay."""
+    words = analyzer.words("zh", "中国外交部的发言人 GasBuddy说")
+    assert {"中国", "外交", "交部", "发言", "gasbuddy", "说"} <= set(words)
+    assert not [w for w in words if "的" in w]
+    assert analyzer.words("en", "Foreign ministry") == ["foreign", "ministry"]
+    tf, _ = analyzer.terms(article("z", 0, "zh", "中国外交部宣布召回大使"))
+    assert "t:zh:大使" in tf and "t:zh:召回" in tf
+
+
+ZH_QUAKE = "救援人员在{place}的废墟中搜寻。{place}市长{person}说，地震造成{n}人死亡，数百人受伤。全国都有震感。"
+ZH_FIRST, ZH_SECOND = "安宁平和泰康华福兴昌", "江山林川河海湖岭溪峰原岗桥塘坪"
+
+
+ZH_QUAKE_RETOLD = "{place}发生强烈地震，已有{n}人遇难。{place}市长{person}表示，救援工作仍在继续，数百人受伤。"
+
+
+def zh_quake(aid: str, hours: float, place: str, person: str, n: str, template: str = ZH_QUAKE) -> Article:
+    body = template.format(place=place, person=person, n=n)
+    return article(aid, hours, "zh", f"{place}发生地震", body=body)
+
+
+def test_two_chinese_reports_of_one_story_join_and_another_story_does_not(config):
+    """Chinese has no spaces: its character pairs link two reports of one earthquake, not another."""
+    places = [ZH_FIRST[i % 10] + ZH_SECOND[i // 10] for i in range(150)]
+    warm = [zh_quake(f"w{i}", i * 0.1, place, f"Person{i}y", str(100 + i)) for i, place in enumerate(places)]
+    one = zh_quake("q1", 20, "瓦尔多", "Kemal Ozturk", "47")
+    two = zh_quake("q2", 21, "瓦尔多", "Kemal Ozturk", "47", ZH_QUAKE_RETOLD)  # other words, no sentence in common
+    other = zh_quake("q3", 21.5, "梅尔卡", "Ayse Demir", "312")
+    assignment, _ = group_articles([*warm, one, two, other], config)
+    assert assignment["q2"] == assignment["q1"] == stable_id("q1")
+    assert assignment["q3"] == stable_id("q3")
 
 
 def dataclasses_replace(a: Article, **changes) -> Article:

@@ -335,6 +335,9 @@ class EntityExtractor:
     def _tokenizer(self, lang: str) -> tuple[Any, str]:
         """A blank spaCy pipeline for ``lang``; ``xx`` if spaCy lacks it or needs extras."""
         code = SPACY_LANG.get(lang, lang)
+        characters = rules(lang).token_characters
+        if characters:
+            return _character_tokenizer(characters), lang
         try:
             return spacy.blank(code), lang
         except Exception as err:  # ImportError for missing libs, KeyError-ish for unknown codes
@@ -586,8 +589,7 @@ class EntityExtractor:
             i += 1
         if alone:
             found = _gate_surnames(m, units, covered, found, alone)
-        if m.lang not in ("ja", "zh", "zh-cn", "zh-tw", "th", "ko"):
-            found.extend(self._names(m, units, covered, text, found, headline))
+        found.extend(self._names(m, units, covered, text, found, headline))  # Latin-script names, any language
         if self.gazetteer.get("ner_model"):
             found = self._add_ner(text, found)
         found.sort(key=lambda e: e.start)
@@ -955,6 +957,20 @@ def _in_instrument_name(m: _LangMatcher, units: list[tuple[str, int, int, str]],
     return k < len(units) and instrument(units[k], True)
 
 
+def _character_tokenizer(characters: str) -> Any:
+    """spaCy's language-neutral tokenizer, with each character of ``characters`` split off as a token:
+    spaCy's own Chinese segmenter also cuts Latin-script words into letters ("U-Haul" -> U, -, H...)."""
+    from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
+    nlp = spacy.blank("xx")
+    tokenizer: Any = nlp.tokenizer
+    defaults: Any = nlp.Defaults
+    tokenizer.prefix_search = compile_prefix_regex([*defaults.prefixes, characters]).search
+    tokenizer.suffix_search = compile_suffix_regex([*defaults.suffixes, characters]).search
+    tokenizer.infix_finditer = compile_infix_regex([*defaults.infixes, characters]).finditer
+    return nlp
+
+
 def _headline_case_mask(units: list[tuple[str, int, int, str]]) -> list[bool]:
     """True for tokens of lines written in Title Case ("Filipina Panggil Dubes China").
 
@@ -966,7 +982,8 @@ def _headline_case_mask(units: list[tuple[str, int, int, str]]) -> list[bool]:
         if end == start or units[end - 1][0] in (".", "!", "?", ":"):
             start = end + 1
             continue  # a headline carries no final full stop
-        words = [u[3] for u in units[start:end] if u[3].isalpha() and len(u[3]) > 3]
+        # words of a caseless script (one Han character) count, as words that are not capitalised
+        words = [u[3] for u in units[start:end] if u[3].isalpha() and (len(u[3]) > 3 or u[3].lower() == u[3].upper())]
         if len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words):
             for j in range(start, end):
                 mask[j] = True

@@ -11,7 +11,7 @@ import importlib
 from functools import cache
 
 # Language codes that have a module here (imported on first use only).
-KNOWN = frozenset({"ar", "cs", "de", "en", "es", "fr", "pl", "ru", "tr", "uk"})
+KNOWN = frozenset({"ar", "cs", "de", "en", "es", "fr", "pl", "ru", "tr", "uk", "zh"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,6 +57,9 @@ class LangRules:
     linked_particles: frozenset[str] = frozenset()
     # Capitalised words that are never part of a name (page furniture, months, ...).
     nonname: frozenset[str] = frozenset()
+    # A script written without spaces (Chinese): a character class whose characters are each a
+    # token, while words of other scripts in the text stay whole ("U-Haul", "Lauren Walters").
+    token_characters: str = ""
     # Boilerplate: regular expressions (case-sensitive) masked before extraction.
     boilerplate: tuple[str, ...] = ()
 
