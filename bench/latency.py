@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--grace", type=float, default=20.0, help="seconds to wait for the last alerts")
     parser.add_argument("--burst", type=int, default=0, help="measure throughput instead: N items at once")
     parser.add_argument(
-        "--cold", action="store_true", help="do not build the stages first (the first articles pay for it)"
+        "--cold", action="store_true", help="the bench builds no stage first (crosswire run builds them before polling)"
     )
     args = parser.parse_args(argv)
     if args.burst:

@@ -47,6 +47,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pipeline.build import build_stages
 from pipeline.config import Config, ConfigError
 from pipeline.options import CrosswireOptions
+from pipeline.replay import warm
 from transforms.feeds import (
     DEAD,
     DUPLICATE,
@@ -867,6 +868,16 @@ def run_live(
         )
         opts.input_subscription = bridge.subscription
     standard.runner, standard.streaming = "BundleBasedDirectRunner", True
+    # The local runner runs the stages in this process: build them for every configured language
+    # now, so the first article of a language waits for its stages no longer than any other
+    # (built on first use, a language's matchers cost that article a second or more).
+    started = time.monotonic()
+    warm(cfg)
+    print(
+        f"crosswire run: stages built for {len(cfg.languages)} languages in {time.monotonic() - started:.1f} s",
+        file=log,
+        flush=True,
+    )
 
     previous = None
     if threading.current_thread() is threading.main_thread():

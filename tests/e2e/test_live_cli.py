@@ -81,7 +81,7 @@ def test_crosswire_run_publishes_live_and_stops_on_sigint(
             capsys.readouterr()
             code = subscribe_main(
                 ["--subscription", f"projects/{pubsub_project}/subscriptions/crosswire-alerts-cli", "--json"]
-                + ["--max-messages", "3", "--timeout", "40"]
+                + ["--max-messages", "3", "--timeout", "120"]  # the run first builds every language's stages
             )
             received = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
             proc.send_signal(signal.SIGINT)
