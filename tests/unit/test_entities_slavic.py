@@ -21,3 +21,9 @@ from tests.unit.entity_helpers import ids
 )
 def test_inflected_names(lang, text, expected):
     assert ids(text, lang) == expected
+
+
+def test_russian_capitals_decline_and_short_state_names():
+    """Capitals are written in their base form; the case forms come from the Russian endings."""
+    text = "В Тегеране заявили, что РФ и Белоруссия поддерживают Гавану. Посол вызван в Кишинёве и Варшаве."
+    assert ids(text, "ru") == {"IRN", "RUS", "BLR", "CUB", "MDA", "POL"}
