@@ -72,3 +72,14 @@ def test_dev_corpus_entities_equal_with_and_without_the_cache(extractor: EntityE
         assert cached.extract(text, article["lang"]) == plain.extract(text, article["lang"]), article["id"]
         m = cached.matcher(article["lang"])
         assert cached._text_units(m, mask(text, m.lang)) == cached._doc_units(m, mask(text, m.lang))
+
+
+def test_a_full_cache_still_gives_the_same_units(extractor: EntityExtractor, monkeypatch: pytest.MonkeyPatch) -> None:
+    from transforms.entities import engine
+
+    monkeypatch.setattr(engine, "MAX_CACHED_CHUNKS", 0)
+    m = extractor.matcher("en")
+    m.chunks.clear()
+    for text in TRICKY:
+        assert extractor._text_units(m, text) == extractor._doc_units(m, text), text
+    assert not m.chunks

@@ -598,7 +598,9 @@ class EntityExtractor:
             fresh = {}
         units: list[tuple[str, int, int, str]] = []
         for chunk, start in runs:
-            cached = cache.get(chunk) or fresh[chunk]
+            cached = cache.get(chunk)
+            if cached is None:  # the cache is full
+                cached = fresh[chunk]
             if start:
                 units.extend([(key, s + start, e + start, surface) for key, s, e, surface in cached])
             else:
