@@ -63,18 +63,20 @@ def text_of(row: dict) -> str:
 
 @pytest.fixture(scope="module")
 def detectors() -> tuple[ActionDetector, ActionDetector]:
-    """The detector as built, and a copy whose languages have no pre-scan."""
+    """The detector as built, and a copy whose languages have no pre-scan and no trigger index."""
     scanned = ActionDetector(load_lexicon(CONFIG))
     unscanned = copy.copy(scanned)
     unscanned.langs = {lang: copy.copy(cl) for lang, cl in scanned.langs.items()}
     for cl in unscanned.langs.values():
         cl.trigger_scan = None
+        cl.trigger_index = None
     return scanned, unscanned
 
 
 def test_every_language_has_a_scan(detectors: tuple[ActionDetector, ActionDetector]) -> None:
     scanned, _ = detectors
     assert scanned.langs and all(cl.trigger_scan is not None for cl in scanned.langs.values())
+    assert all(cl.trigger_index is not None and any(cl.trigger_index.indexed) for cl in scanned.langs.values())
 
 
 def test_same_triggers_in_every_sentence_in_every_language(detectors: tuple[ActionDetector, ActionDetector]) -> None:

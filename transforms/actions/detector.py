@@ -120,10 +120,11 @@ class ActionDetector:
                 triggers = _triggers(cl, sentence)
                 if not triggers:
                     continue  # most sentences: no cue, attachment or mention is ever looked at
-                local = [
-                    dataclasses.replace(m, start=m.start - offset, end=m.end - offset)
+                end = offset + len(sentence)
+                local = [  # the mentions of this sentence, offsets within it (a plain constructor: no replace())
+                    _Mention(m.code, m.start - offset, m.end - offset, m.state, m.text)
                     for m in mentions
-                    if m.start >= offset and m.end <= offset + len(sentence)
+                    if m.start >= offset and m.end <= end
                 ]
                 found.extend(self._sentence(cl, sentence, index, local, year, triggers))
         found.sort(key=lambda c: c.sentence_index)

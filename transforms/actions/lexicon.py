@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -188,6 +188,7 @@ class _CompiledLang:
                 if rx is not None:
                     self.triggers.append((name, rx, kind))
         self.trigger_scan = _trigger_scan([rx for _, rx, _ in self.triggers])
+        self.trigger_index = _trigger_index([rx for _, rx, _ in self.triggers])
         self.cues: dict[str, re.Pattern[str]] = {}
         for name, per_lang in (lexicon.get("cues") or {}).items():
             rx = _words((per_lang or {}).get(lang) or [])
@@ -455,13 +456,76 @@ def _trigger_scan(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None
     return re.compile("|".join(parts + [f"(?:{p})" for p in whole]), FLAGS)
 
 
+@dataclasses.dataclass(frozen=True)
+class _TriggerIndex:
+    """Which trigger patterns can match where, so a sentence runs only the patterns that can.
+
+    A pattern with literal starts (``_literal_starts``) can only match where one of them
+    begins, right after a non-word character. ``starts`` finds those places (the literals are
+    word characters, so its matches never overlap: it finds them all); at each, ``which``
+    has one empty group per such pattern, set when one of that pattern's starts begins there.
+    """
+
+    starts: re.Pattern[str]
+    which: re.Pattern[str]
+    group_pattern: tuple[int, ...]  # group number - 1 -> index of the pattern in ``triggers``
+    indexed: tuple[bool, ...]  # per pattern: found through ``starts`` (else searched whole)
+
+
+def _trigger_index(patterns: Sequence[re.Pattern[str]]) -> _TriggerIndex | None:
+    per_pattern = [_literal_starts(rx.pattern) for rx in patterns]
+    literals = set().union(*(starts for starts in per_pattern if starts))
+    if not literals:
+        return None
+    kept = sorted(w for w in literals if not any(o != w and w.startswith(o) for o in literals))
+    groups = [k for k, starts in enumerate(per_pattern) if starts]
+    which = "".join(f"(?:(?={'|'.join(map(re.escape, sorted(per_pattern[k] or ())))})())?" for k in groups)
+    return _TriggerIndex(
+        starts=re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, kept))})", FLAGS),
+        which=re.compile(which, FLAGS),
+        group_pattern=tuple(groups),
+        indexed=tuple(bool(starts) for starts in per_pattern),
+    )
+
+
+def _matches_at(rx: re.Pattern[str], sentence: str, positions: list[int]) -> list[re.Match[str]]:
+    """``rx.finditer(sentence)`` when ``rx`` can only match at ``positions`` (ascending)."""
+    out: list[re.Match[str]] = []
+    cursor = 0
+    for i in positions:
+        if i < cursor:
+            continue  # inside the previous match: finditer goes on from its end
+        m = rx.match(sentence, i)
+        if m is not None:
+            out.append(m)
+            cursor = m.end()
+    return out
+
+
 def _triggers(cl: _CompiledLang, sentence: str) -> list[_Trigger]:
     """Non-overlapping trigger matches per type (the longest first at each position)."""
     if cl.trigger_scan is not None and cl.trigger_scan.search(sentence) is None:
         return []  # no trigger can start anywhere in the sentence (see _trigger_scan)
+    index = cl.trigger_index
+    at: dict[int, list[int]] = {}
+    if index is not None:
+        which, group_pattern = index.which, index.group_pattern
+        for hit in index.starts.finditer(sentence):
+            i = hit.start()
+            matched = which.match(sentence, i)
+            assert matched is not None  # every part is optional
+            for k, group in zip(group_pattern, matched.groups(), strict=True):
+                if group is not None:
+                    at.setdefault(k, []).append(i)
     found: list[_Trigger] = []
-    for name, rx, kind in cl.triggers:
-        for m in rx.finditer(sentence):
+    for k, (name, rx, kind) in enumerate(cl.triggers):
+        if index is None or not index.indexed[k]:
+            matches: Iterable[re.Match[str]] = rx.finditer(sentence)
+        elif k in at:
+            matches = _matches_at(rx, sentence, at[k])
+        else:
+            continue
+        for m in matches:
             found.append(_Trigger(name, m.start(), m.end(), kind == "noun", kind))
     found.sort(key=lambda t: (t.start, -(t.end - t.start)))
     kept: list[_Trigger] = []

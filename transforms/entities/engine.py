@@ -38,6 +38,7 @@ import pycountry
 import spacy
 import yaml
 from apache_beam.metrics import Metrics
+from spacy.tokenizer import Tokenizer
 
 from transforms.entities import boilerplate, morph
 from transforms.entities.lang import LangRules, rules
@@ -85,6 +86,11 @@ def fold(text: str) -> str:
 def name_key(text: str) -> str:
     """Key of a person or other name: folded, hyphens as spaces, single spaces."""
     return " ".join(fold(text).replace("-", " ").split())
+
+
+def rules_of(tokenizer: Any) -> dict[str, Any]:
+    """The special cases of a spaCy rule-based tokenizer (none for other segmenters)."""
+    return getattr(tokenizer, "rules", None) or {}
 
 
 def _is_latin_upper(ch: str) -> bool:
@@ -317,6 +323,18 @@ class _LangMatcher:
     rules: LangRules = dataclasses.field(default_factory=LangRules)
     titles: frozenset[str] = frozenset()
     title_suffixes: tuple[str, ...] = ()
+    # Special cases of the tokenizer that span whitespace ("EE. UU.", "Dr. med"): a text holding
+    # one is tokenized whole, since only then can spaCy join tokens across a space.
+    spaced_specials: tuple[str, ...] = ()
+    # spaCy's rule-based tokenizer, which splits on whitespace first (not Chinese, Japanese...
+    # segmenters): only then may a text be tokenized chunk by chunk.
+    chunked: bool = False
+    chunks: dict[str, tuple[tuple[str, int, int, str], ...]] = dataclasses.field(default_factory=dict)
+
+
+# A run of non-space characters, or of space characters (the same test as spaCy's ``str.isspace``).
+_RUNS = re.compile(r"\S+|\s+")
+MAX_CACHED_CHUNKS = 200_000
 
 
 class EntityExtractor:
@@ -507,6 +525,8 @@ class EntityExtractor:
             rules=lr,
             titles=titles,
             title_suffixes=tuple(fold(w) for w in lr.title_suffixes),
+            spaced_specials=tuple(k for k in rules_of(tokenize) if not k.isspace() and any(c.isspace() for c in k)),
+            chunked=type(tokenize) is Tokenizer,
         )
 
     # -- matching --------------------------------------------------------------
@@ -547,13 +567,87 @@ class EntityExtractor:
             units.append((key, start, start + len(text), text))
         return units
 
+    def _doc_units(self, m: _LangMatcher, text: str) -> list[tuple[str, int, int, str]]:
+        """The units of the whole text tokenized at once by spaCy: the plain path."""
+        return _split_prefixed(m, self._units(m.nlp(text), m.rules.apostrophe_suffixes))
+
+    def _text_units(self, m: _LangMatcher, text: str) -> list[tuple[str, int, int, str]]:
+        """The same units as ``_doc_units``, from a cache of whitespace-separated chunks.
+
+        spaCy's tokenizer splits on whitespace first and tokenizes each chunk on its own, so a
+        chunk always gives the same tokens; but its own cache stops filling after the first
+        special-case token of a text, so it re-tokenizes most words. The chunks not seen yet
+        are tokenized together, in one call, joined by single spaces. A whitespace run is one
+        span, less the single space after a word (a flag in spaCy, not a token).
+        """
+        if not m.chunked or any(special in text for special in m.spaced_specials):
+            return self._doc_units(m, text)
+        cache = m.chunks
+        runs: list[tuple[str, int]] = []
+        missing: dict[str, None] = {}
+        for run in _RUNS.finditer(text):
+            chunk, start = run.group(), run.start()
+            if start and chunk[0] == " ":
+                chunk, start = chunk[1:], start + 1
+                if not chunk:
+                    continue
+            runs.append((chunk, start))
+            if chunk not in cache:
+                missing[chunk] = None
+        if missing:
+            fresh = self._chunk_units(m, list(missing))
+            if fresh is None:  # joined chunks formed a special case that spans a space
+                return self._doc_units(m, text)
+            if len(cache) < MAX_CACHED_CHUNKS:
+                cache.update(fresh)
+        else:
+            fresh = {}
+        units: list[tuple[str, int, int, str]] = []
+        for chunk, start in runs:
+            cached = cache.get(chunk)
+            if cached is None:  # the cache is full
+                cached = fresh[chunk]
+            if start:
+                units.extend([(key, s + start, e + start, surface) for key, s, e, surface in cached])
+            else:
+                units.extend(cached)
+        return units
+
+    def _chunk_units(
+        self, m: _LangMatcher, chunks: list[str]
+    ) -> dict[str, tuple[tuple[str, int, int, str], ...]] | None:
+        """Units of each chunk, offsets from the chunk's start: one tokenizer call for them all."""
+        out: dict[str, tuple[tuple[str, int, int, str], ...]] = {}
+        words = [c for c in chunks if not c[0].isspace()]
+        for chunk in chunks:
+            if chunk[0].isspace():  # a line break or a run of spaces: few distinct ones
+                out[chunk] = tuple(self._doc_units(m, chunk))
+        if not words:
+            return out
+        joined = " ".join(words)
+        if any(special in joined for special in m.spaced_specials):
+            return None
+        units = self._doc_units(m, joined)
+        k = 0
+        offset = 0
+        for chunk in words:
+            end = offset + len(chunk)
+            part = []
+            while k < len(units) and units[k][1] < end:
+                key, s, e, surface = units[k]
+                part.append((key, s - offset, e - offset, surface))
+                k += 1
+            out[chunk] = tuple(part)
+            offset = end + 1
+        return out
+
     def extract(self, text: str, lang: str) -> list[Entity]:
         """Entities of ``text``: sorted by start, non-overlapping, longest match wins."""
         if not text:
             return []
         m = self.matcher(lang)
         text = boilerplate.mask(text, m.lang)
-        units = _split_prefixed(m, self._units(m.nlp(text), m.rules.apostrophe_suffixes))
+        units = self._text_units(m, text)
         n = len(units)
         found: list[Entity] = []
         covered = [False] * n
