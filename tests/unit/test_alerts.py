@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
-from transforms.alerts import alert_id, alerts_for, is_tracked, outlet, party
+from transforms.alerts import ActionAlerts, alert_id, alerts_for, is_tracked, observe, outlet, party
 from transforms.records import Action, Article
 
 PNG = Action("persona_non_grata", "PER", "MEX", "1662", "REDUCE_RELATIONS", "Peru declared ...")
@@ -129,3 +130,18 @@ def test_outlet_and_organisation_names():
     assert outlet(article("a", 1, "en", host="www.lemonde.fr")) == "lemonde.fr"
     assert party("MEX") == {"code": "MEX", "name": "Mexico"}
     assert party("org:XYZ")["code"] == "org:XYZ"
+
+
+def test_a_returned_payload_shares_nothing_the_state_changes_later():
+    """Updates change the alert's lists in the state: a payload already returned must not move."""
+    state = ActionAlerts()
+    first = observe(state, article("a", 1, "en"), PNG)
+    assert first is not None
+    expected = json.dumps(first, sort_keys=True)
+    first["evidence"]["link"] = "changed"  # the caller's copy: the state keeps its own
+    update = observe(state, article("b", 2, "id"), PNG)
+    assert update is not None and update["languages"] == ["en", "id"] and update["kind"] == "update"
+    assert update["evidence"]["link"].endswith("/b") and "changed" not in json.dumps(update)
+    first["evidence"]["link"] = "https://n.example/a"
+    assert json.dumps(first, sort_keys=True) == expected
+    assert first["article_links"] == ["https://n.example/a"] and first["languages"] == ["en"]
