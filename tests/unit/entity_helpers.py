@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -25,3 +27,18 @@ def ents(text: str, lang: str) -> list[Entity]:
 
 def ids(text: str, lang: str, kinds: tuple[str, ...] = ("country", "org")) -> set[str]:
     return {e.id for e in ents(text, lang) if e.kind in kinds}
+
+
+def country_entities(states: Mapping[str, str], text: str) -> list[Entity]:
+    """Hand-built country entities (surface -> code): every listed form, longest match first, no
+    overlaps; an English possessive 's stays with its name. Action tests use it without the extractor."""
+    taken: list[tuple[int, int]] = []
+    found: list[Entity] = []
+    for surface in sorted(states, key=len, reverse=True):
+        for m in re.finditer(rf"(?<!\w){re.escape(surface)}(?:['’]s)?(?!\w)", text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            code = states[surface]
+            found.append(Entity(code, "country", m.group(), m.start(), m.end(), code, None, "name"))
+    return sorted(found, key=lambda e: e.start)

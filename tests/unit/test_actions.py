@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.entity_helpers import country_entities
 from transforms.actions import (
     ACTION_TYPES,
     ActionDetector,
@@ -67,17 +68,7 @@ STATES = {
 
 
 def entities_for(text: str) -> list[Entity]:
-    """Hand-built country entities: every listed surface form, longest match first, no overlaps."""
-    taken: list[tuple[int, int]] = []
-    found: list[Entity] = []
-    for surface in sorted(STATES, key=len, reverse=True):
-        for m in re.finditer(rf"(?<!\w){re.escape(surface)}(?:['’]s)?(?!\w)", text):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue
-            taken.append((m.start(), m.end()))
-            code = STATES[surface]
-            found.append(Entity(code, "country", m.group(), m.start(), m.end(), code, None, "name"))
-    return sorted(found, key=lambda e: e.start)
+    return country_entities(STATES, text)
 
 
 @pytest.fixture(scope="session")

@@ -8,12 +8,11 @@ and the detector alone; one runs the real entity extractor on the same kind of t
 from __future__ import annotations
 
 import copy
-import re
 from pathlib import Path
 
 import pytest
 
-from tests.unit.entity_helpers import extractor
+from tests.unit.entity_helpers import country_entities, extractor
 from transforms.actions import ACTION_TYPES, ActionDetector, load_lexicon
 from transforms.actions.lexicon import _triggers
 from transforms.records import Entity
@@ -42,17 +41,7 @@ STATES = {
 
 
 def entities_for(text: str) -> list[Entity]:
-    """Every listed surface form as a country entity, longest first, no overlaps."""
-    taken: list[tuple[int, int]] = []
-    found: list[Entity] = []
-    for surface in sorted(STATES, key=len, reverse=True):
-        for m in re.finditer(rf"(?<!\w){re.escape(surface)}(?!\w)", text):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue
-            taken.append((m.start(), m.end()))
-            code = STATES[surface]
-            found.append(Entity(code, "country", m.group(), m.start(), m.end(), code, None, "name"))
-    return sorted(found, key=lambda e: e.start)
+    return country_entities(STATES, text)
 
 
 @pytest.fixture(scope="module")
