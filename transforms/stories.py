@@ -437,10 +437,11 @@ class TermAnalyzer:
         stemmers: Mapping[str, str],
         stop_words: Mapping[str, Iterable[str]],
         min_length: int,
-        character_bigrams: Mapping[str, str] = {},  # noqa: B006 (read only)
+        character_bigrams: Mapping[str, str] | None = None,
     ) -> None:
         self.algorithms = {str(k): str(v) for k, v in stemmers.items()}
-        self.bigram_breaks = {str(code): frozenset(str(chars or "")) for code, chars in character_bigrams.items()}
+        bigrams = character_bigrams or {}
+        self.bigram_breaks = {str(code): frozenset(str(chars or "")) for code, chars in bigrams.items()}
         self.extra_stops = {str(k): [str(w) for w in v or ()] for k, v in stop_words.items()}
         self.min_length = int(min_length)
         self._per_lang: dict[str, tuple[Any, frozenset[str], dict[str, str]]] = {}
@@ -733,6 +734,16 @@ def other_dyad(article_parties: set[str], story_parties: set[str]) -> bool:
     return bool(article_parties and story_parties and article_parties.isdisjoint(story_parties))
 
 
+def _accumulate(profile: dict[str, float], weights: Mapping[str, float], norm2: float) -> float:
+    """Add ``weights`` into ``profile``; return its squared norm ``norm2`` updated as it goes (kept
+    running, so a cosine never sums the whole profile again)."""
+    for feature, w in weights.items():
+        old = profile.get(feature, 0.0)
+        profile[feature] = old + w
+        norm2 += (old + w) ** 2 - old * old
+    return norm2
+
+
 class StoryGrouper:
     """Assign articles, in event-time order, to stories; a pure object with plain state."""
 
@@ -998,21 +1009,15 @@ class StoryGrouper:
 
     def _add(self, story: _StoryState, article: Article, v: Vectorized) -> None:
         state = self.state
-        for feature, w in v.vector.items():
-            old = story.profile.get(feature, 0.0)
-            story.profile[feature] = old + w
-            story.norm2 += (old + w) ** 2 - old * old
+        story.norm2 = _accumulate(story.profile, v.vector, story.norm2)
+        for feature in v.vector:
             state.index.setdefault(feature, {})[story.id] = None
         if v.terms:
             profile = story.terms.setdefault(v.lang, {})
-            norm2 = story.term_norm2.get(v.lang, 0.0)
-            for term, w in v.terms.items():
-                old = profile.get(term, 0.0)
-                profile[term] = old + w
-                norm2 += (old + w) ** 2 - old * old
+            story.term_norm2[v.lang] = _accumulate(profile, v.terms, story.term_norm2.get(v.lang, 0.0))
+            for term in v.terms:
                 state.index.setdefault(term, {})[story.id] = None
                 story.term_docs[term] = story.term_docs.get(term, 0) + 1
-            story.term_norm2[v.lang] = norm2
         for eid, (_, features) in v.entities.items():
             story.entity_docs[eid] = story.entity_docs.get(eid, 0) + 1
             story.entity_weight[eid] = story.entity_weight.get(eid, 0.0) + sum(v.vector[f] for f in features)
@@ -1026,13 +1031,8 @@ class StoryGrouper:
         story.action_parties.update(action_parties(article))
         story.members.append(_Member(article.id, article.title, article.lang, article.published_ts, dict(v.vector)))
         story.lang_docs[article.lang] = story.lang_docs.get(article.lang, 0) + 1
-        lp = story.lang_profile.setdefault(article.lang, {})
-        n2 = story.lang_norm2.get(article.lang, 0.0)
-        for feature, w in v.vector.items():
-            old = lp.get(feature, 0.0)
-            lp[feature] = old + w
-            n2 += (old + w) ** 2 - old * old
-        story.lang_norm2[article.lang] = n2
+        own = story.lang_profile.setdefault(article.lang, {})
+        story.lang_norm2[article.lang] = _accumulate(own, v.vector, story.lang_norm2.get(article.lang, 0.0))
         story.first_ts = min(story.first_ts, article.published_ts)
         if article.published_ts > story.last_ts or len(story.members) == 1:
             story.last_ts = max(story.last_ts, article.published_ts)
