@@ -302,6 +302,7 @@ def entity_bag(article: Article, kind_weights: Mapping[str, float], title_weight
     boost; a word shared by a person and a place takes the heavier kind.
     """
     title_end = len(article.title or "")
+    label_end = headline_label_end(article.title or "")
     tf: dict[str, int] = {}
     weight: dict[str, float] = {}
     in_title: dict[str, bool] = {}
@@ -316,7 +317,7 @@ def entity_bag(article: Article, kind_weights: Mapping[str, float], title_weight
             tf[feature] = tf.get(feature, 0) + 1
             share = kind_weights.get(kind, default) / math.sqrt(len(features))  # a name weighs as one id
             weight[feature] = max(weight.get(feature, 0.0), share)
-            in_title[feature] = in_title.get(feature, False) or ent.start < title_end
+            in_title[feature] = in_title.get(feature, False) or label_end <= ent.start < title_end
     weights = {f: weight[f] * (title_weight if in_title[f] else 1.0) * (1.0 + math.log(n)) for f, n in tf.items()}
     return Bag(weights, entities)
 
@@ -501,6 +502,7 @@ class TermAnalyzer:
         tf: dict[str, int] = {}
         title_terms: set[str] = set()
         for n, part in enumerate(_distinct_parts(article)):
+            label_words = set(self.words(lang, part[: headline_label_end(part)])) if n == 0 else set()
             for number in _NUMBER.findall(part):
                 digits = re.sub(r"\D", "", number)
                 if len(digits) >= 2:
@@ -513,9 +515,23 @@ class TermAnalyzer:
                     continue
                 term = f"t:{lang}:{key}"
                 tf[term] = tf.get(term, 0) + 1
-                if n == 0:
+                if n == 0 and word not in label_words:
                     title_terms.add(term)
         return tf, title_terms
+
+
+_LABEL = re.compile(r"\s*([^:：.!?\n]{2,40})[:：]\s")
+
+
+def headline_label_end(title: str, max_words: int = 4) -> int:
+    """Where the short label that opens a headline ends ("WHO: ...", "Göttingen: ...",
+    "Live: ..."), or 0. It names a speaker, a place or a section, not what happened: two
+    headlines under one label are as often two stories, so its words weigh as text, not as
+    headline."""
+    m = _LABEL.match(title)
+    if m is None or len(m.group(1).split()) > max_words:
+        return 0
+    return m.end(1)
 
 
 def _distinct_parts(article: Article) -> list[str]:

@@ -18,6 +18,7 @@ from transforms.stories import (
     event_order,
     features_of,
     group_articles,
+    headline_label_end,
     keyword_pattern,
     load_story_config,
     topic_label,
@@ -628,6 +629,41 @@ def test_terms_count_each_sentence_once_and_keep_numbers(analyzer):
     assert tf[f"t:en:{stem}"] == 1  # the feed repeats the title in the summary and the body
     assert tf["n:1240"] == 1 and "n:1240" in title_terms
     assert f"t:en:{analyzer.stem('en', 'rubble')}" in tf
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        ("Valdora: floods cut the coastal road", "Valdora"),
+        ("Health ministry: vaccine stocks run low", "Health ministry"),
+        ("Göttingen: Mit Machete auf den Vater eingeschlagen", "Göttingen"),
+        ("وزارة الصحة: ارتفاع الإصابات", "وزارة الصحة"),
+        ("Floods cut the coastal road", ""),  # no label
+        ("The coastal province of Valdora: help is late", ""),  # too long for a label
+        ("Minister says: no deal", "Minister says"),
+        ("At 10:30 the road was closed", ""),  # a time is no label
+    ],
+)
+def test_headline_label_is_the_short_part_before_a_colon(title, label):
+    assert title[: headline_label_end(title)] == label
+
+
+def test_an_entity_in_a_headline_label_gets_no_headline_boost():
+    title = "Valdora: floods cut the road to Marnia"
+    a = dataclasses.replace(
+        article("b", 0, "en", title),
+        entities=(Entity("VLD", "country", "Valdora", 0, 7), Entity("MRN", "country", "Marnia", 31, 37)),
+    )
+    weights = entity_bag(a, {"country": 1.0}, title_weight=2.0).weights
+    assert weights["VLD"] == 1.0 and weights["MRN"] == 2.0
+
+
+def test_words_of_a_headline_label_weigh_as_text_not_as_headline(analyzer):
+    """Two headlines under one speaker or place label are as often two stories."""
+    tf, title_terms = analyzer.terms(article("l", 0, "en", "Valdora: floods cut the coastal road"))
+    valdora, floods = (f"t:en:{analyzer.stem('en', w)}" for w in ("valdora", "floods"))
+    assert valdora in tf and valdora not in title_terms
+    assert floods in title_terms
 
 
 def test_chinese_terms_are_character_pairs_cut_at_function_characters(analyzer):
