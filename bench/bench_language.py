@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from pipeline.config import load_config  # noqa: E402
 from pipeline.replay import parse_file  # noqa: E402
 from transforms.feeds import list_input_files  # noqa: E402
 from transforms.language import (  # noqa: E402
@@ -37,16 +38,16 @@ from transforms.records import Article  # noqa: E402
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 if not SHARED.is_dir():  # run from a worktree
     SHARED = Path("/work/shared")
-LANGS = ("en", "es", "pt", "fr", "de", "it", "nl", "id")
+LANGS = tuple(load_config(Path(__file__).resolve().parent.parent / "configs").languages)
 
 
 def detectors() -> dict[str, tuple[LanguageDetector, bool]]:
     """Each row: a detector as the pipeline builds it, and whether it may return only ``LANGS``."""
     return {
         "langdetect, 55 languages": (make_detector("langdetect", LANGS, restrict=False), False),
-        "langdetect, configured only": (make_detector("langdetect", LANGS), True),
         "lingua, configured only": (LinguaDetector(LANGS, others=()), True),
         "lingua, configured + others": (make_detector("lingua", LANGS), True),
+        "fastText, lingua where unsure": (make_detector("fasttext", LANGS), True),
     }
 
 

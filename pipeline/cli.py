@@ -41,7 +41,7 @@ def add_replay_parser(subparsers: Any) -> None:
 def add_config_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config-dir", type=Path, default=None, help="configuration folder (default: configs/)")
     p.add_argument("--tracked", default=None, help="YAML file of tracked countries (local or gs://)")
-    p.add_argument("--lang-backend", default="lingua", choices=("lingua", "langdetect"))
+    p.add_argument("--lang-backend", default="fasttext", choices=("fasttext", "lingua", "langdetect"))
 
 
 def load_config_from(args: argparse.Namespace) -> Any:

