@@ -154,8 +154,17 @@ def _attach(
             if m.end > cue.start:
                 continue
             gap = sentence[m.end : cue.start]
-            if len(gap) <= MAX_ATTACH_GAP and cl.possessive_gap.match(gap):
+            # A case suffix or postposition names the role: "Rusya ile ilişkilerini", "Kabil'deki".
+            marked = next((r for r, rx in cl.postposition.items() if rx.fullmatch(gap)), "")
+            if marked and len(gap) <= MAX_ATTACH_GAP:
+                roles.append((i, marked))
+            elif len(gap) <= MAX_ATTACH_GAP and cl.possessive_gap.match(gap):
                 roles.append((i, "owner"))
+                owner = cl.postposition.get("owner")
+                if owner and i > 0 and owner.fullmatch(sentence[mentions[i - 1].end : m.start]):
+                    # "İran'ın Ankara Büyükelçisi": the genitive names the owner, the bare name
+                    # between it and the cue the post.
+                    roles[-1:] = [(i - 1, "owner"), (i, "location")]
             break
         # After the cue: a chain of prepositional phrases ("ambassadeur d'Iran à Stockholm").
         cursor, last_role = cue.end, ""
@@ -314,6 +323,8 @@ def _subject(
         between = sentence[mentions[i].end : trig.start]
         if ";" in between or _PREP_RELATIVE.search(between):
             break  # "a row over Taiwan in which each summoned ...": the clause has its own subject
+        if cl.oblique_after and cl.oblique_after.match(sentence, mentions[i].end):
+            continue  # "İran'a yaptırım uyguladı": a name in an oblique case is no subject
         if _other_clause(cl, between.rsplit(",", 1)[-1]):
             break  # the state belongs to another clause ("X recalled ... after the asylum")
         head = sentence[max(0, mentions[i].start - 40) : mentions[i].start]

@@ -155,7 +155,8 @@ def _background(cl: _CompiledLang, sentence: str, trig: _Trigger, year: int, oth
     premodifier = _YEAR_PREMODIFIER.search(sentence[max(0, trig.start - 25) : trig.start])
     if premodifier and int(premodifier.group(1)) < year:
         return f"background: {premodifier.group(1)!r}"  # "Ukraine's 2022 break in ties"
-    for m in cl.year.finditer(sentence):
+    years = list(cl.year.finditer(sentence)) + (list(cl.year_after.finditer(sentence)) if cl.year_after else [])
+    for m in years:
         y = int(m.group(1))
         if y >= year:
             continue

@@ -61,6 +61,7 @@ from transforms.actions.lexicon import (
     _ADJECTIVE_FILLERS,
     DIPLOMATIC_CUES,
     FLAGS,
+    VERB_FINAL,
     _alt,
     _CompiledLang,
     _Cue,
@@ -270,7 +271,7 @@ class ActionDetector:
         before = [c for c in mine if trig.start - self.cue_window <= c.end <= trig.start]
         after.sort(key=lambda c: c.start)
         before.sort(key=lambda c: -c.end)
-        verb_final = cl.lang in ("de", "nl") and not trig.nominal
+        verb_final = cl.lang in VERB_FINAL and not trig.nominal
         order = before + after if verb_final else after + before
         return order[0] if order else None
 

@@ -276,15 +276,35 @@ class _CompiledLang:
             else r"(?!x)x",
             FLAGS,
         )
+        year_post = _alt(g("year_post"))
+        # A year marked after it, by a case suffix or a noun ("2018'de", "2018 yılında").
+        self.year_after = (
+            re.compile(rf"(?<!\w)((?:1[89]|20)\d\d)(?=(?:{year_post})(?!\w))", FLAGS) if year_post else None
+        )
         aux = _alt(g("passive_aux"))
         self.passive_aux = re.compile(rf"(?<!\w)(?:{aux})\s+(?:\w+\s+){{0,2}}$", FLAGS) if aux else None
         self.agent = _words(g("agent"))
+        # Head-final languages (Turkish) mark a name's role by a case suffix or a postposition after
+        # it: "Rusya ile ilişkilerini" (partner), "İran'ın büyükelçisi" (owner), "Moskova'daki
+        # büyükelçiliğini" (location); a name so marked is no subject ("İran'a yaptırım uyguladı").
+        oblique = _alt(g("oblique_after"))
+        self.oblique_after = re.compile(rf"(?:{oblique})(?!\w)", FLAGS) if oblique else None
+        post_fill = _alt(list(grammar.get("filler") or []) + _ADJECTIVE_FILLERS)
+        self.postposition = {
+            role: re.compile(rf"(?:{_alt(patterns)})(?!\w)(?:\s+(?:{post_fill})(?!\w))*\s*", FLAGS)
+            for role, patterns in ((grammar.get("postposition") or {}).get(lang) or {}).items()
+        }
         before_filler = _alt(list(grammar.get("filler") or []) + _ADJECTIVE_FILLERS)
         place = _alt(g("location_prep") + g("origin_prep") + g("partner_prep"))
-        self.place_before = re.compile(rf"(?<!\w)(?:{place})(?:\s+(?:{before_filler}))*[\s'’]*$", FLAGS)
+        # A language with no prepositions of place (Turkish marks them after the name) has none here.
+        self.place_before = re.compile(
+            rf"(?<!\w)(?:{place})(?:\s+(?:{before_filler}))*[\s'’]*$" if place else r"(?!x)x", FLAGS
+        )
         located = _alt(g("location_prep"))
         # "scam rings operating in Cambodia": a place named after a preposition of location.
-        self.located_before = re.compile(rf"(?<!\w)(?:{located})(?:\s+(?:{before_filler}))*[\s'’]*$", FLAGS)
+        self.located_before = re.compile(
+            rf"(?<!\w)(?:{located})(?:\s+(?:{before_filler}))*[\s'’]*$" if located else r"(?!x)x", FLAGS
+        )
         fillers = list(grammar.get("filler") or []) + _ADJECTIVE_FILLERS
         before_filler = _alt(fillers)
         filler = _alt(fillers + list(grammar.get("possessive") or []) + list(grammar.get("country_noun") or []))
@@ -536,5 +556,6 @@ def _triggers(cl: _CompiledLang, sentence: str) -> list[_Trigger]:
     return kept
 
 
-# Languages whose subordinate clauses and perfects put the verb last.
-VERB_FINAL = frozenset({"de", "nl"})
+# Languages whose subordinate clauses and perfects put the verb last (German, Dutch), or every
+# clause (Turkish): an object cue before the verb is its object, not a role noun of the subject.
+VERB_FINAL = frozenset({"de", "nl", "tr"})
