@@ -29,7 +29,7 @@ STATES = {
     "Alman": "DEU", "Fransa": "FRA", "Cezayir": "DZA", "İsveç": "SWE", "Tahran": "IRN", "İran": "IRN",
     "Venezuela": "VEN", "Peru": "PER", "ABD": "USA", "Kanada": "CAN", "Japonya": "JPN", "Kabil": "AFG",
     "Afganistan": "AFG", "Ukrayna": "UKR", "Fas": "MAR", "Litvanya": "LTU", "Çin": "CHN",
-    "Avustralya": "AUS", "İngiltere": "GBR", "Paris": "FRA", "Katar": "QAT", "Yunanistan": "GRC",
+    "Avustralya": "AUS", "İngiltere": "GBR", "Paris": "FRA", "Katar": "QAT", "Yunanistan": "GRC", "Stockholm": "SWE",
 }  # fmt: skip
 
 
@@ -58,12 +58,14 @@ def test_every_type_has_turkish_triggers() -> None:
 DONE = [
     ("Türkiye, İsrail ile diplomatik ilişkilerini kesti.", ("sever_relations", "TUR", "ISR")),
     ("Azerbaycan, Ermenistan'la ilişkilerini tamamen kopardı.", ("sever_relations", "AZE", "ARM")),
+    ("Türkiye, İsrail ile ilişkilerini askıya aldı.", ("sever_relations", "TUR", "ISR")),
     ("Türkiye, Hollanda'nın Ankara Büyükelçisini istenmeyen kişi ilan etti.", ("persona_non_grata", "TUR", "NLD")),
     ("Türkiye, iki Rus diplomatını sınır dışı etti.", ("expel_diplomat", "TUR", "RUS")),
     ("Rusya, üç Alman diplomatı sınır dışı ediyor.", ("expel_diplomat", "RUS", "DEU")),
     ("Rus diplomatlar Türkiye tarafından sınır dışı edildi.", ("expel_diplomat", "TUR", "RUS")),
     ("Fransa, Cezayir'deki büyükelçisini geri çağırdı.", ("recall_ambassador", "FRA", "DZA")),
     ("İsveç, Tahran'dan büyükelçisini istişareler için geri çağırdı.", ("recall_ambassador", "SWE", "IRN")),
+    ("Ankara, Stockholm Büyükelçisini geri çekti.", ("recall_ambassador", "TUR", "SWE")),
     ("Türkiye, İsveç büyükelçisini Dışişleri Bakanlığına çağırdı.", ("summon_ambassador", "TUR", "SWE")),
     ("İran'ın Ankara Büyükelçisi Dışişleri Bakanlığına çağrıldı.", ("summon_ambassador", "TUR", "IRN")),
     ("Venezuela, eski Peru bakanına siyasi sığınma hakkı tanıdı.", ("grant_asylum", "VEN", "PER")),
@@ -117,6 +119,7 @@ NOT_DONE = [
     "Türkiye'nin Paris Büyükelçiliği bayram tatili nedeniyle ziyaretçilere kapatıldı.",
     "Japon otomobil üreticisi, Japonya'da binlerce aracı geri çağırdı.",
     "Polis, Afganistan uyruklu düzensiz göçmenleri sınır dışı etti.",
+    "Ulusal Kurtuluş Savaşı'nda Türkiye ile Yunanistan ilişkileri gergindi.",
     # sanctions lifted or prolonged, not imposed
     "ABD, Rus yetkililere yönelik yaptırımları kaldırdı.",
     "Kanada, İran'a yönelik yaptırımları bir yıl uzattı.",
