@@ -79,7 +79,11 @@ class Article:
     declared_lang: str = ""  # what the feed says (<language>, xml:lang), two letters; a prior for short texts
 
     def to_json(self) -> dict[str, Any]:
-        row = as_dict(self)
+        return {name: _plain(value) for name, value in self.json_fields().items()}
+
+    def json_fields(self) -> dict[str, Any]:
+        """``to_json`` with its entities and actions left as records (``sinks.to_json_line``)."""
+        row = fields_of(self)
         row["story_id"] = self.story_id or self.id
         return row
 
@@ -104,15 +108,23 @@ class DeadLetter:
     def to_json(self) -> dict[str, Any]:
         return as_dict(self)
 
+    def json_fields(self) -> dict[str, Any]:
+        return fields_of(self)
+
 
 def as_dict(record: Any) -> dict[str, Any]:
     """``dataclasses.asdict`` for these records, without its deep copies: every output line
     goes through it, and the copies (of strings, numbers and tuples: immutable) cost the
     replay's writing process more than the JSON encoding itself."""
+    return {name: _plain(value) for name, value in fields_of(record).items()}
+
+
+def fields_of(record: Any) -> dict[str, Any]:
+    """A record's fields as a dict, nested records left as they are (one level of ``as_dict``)."""
     names = _FIELDS.get(type(record))
     if names is None:
         names = _FIELDS[type(record)] = tuple(f.name for f in dataclasses.fields(record))
-    return {name: _plain(getattr(record, name)) for name in names}
+    return {name: getattr(record, name) for name in names}
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -167,3 +179,6 @@ class Story:
 
     def to_json(self) -> dict[str, Any]:
         return as_dict(self)
+
+    def json_fields(self) -> dict[str, Any]:
+        return fields_of(self)

@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
 
 import apache_beam as beam
 
+from transforms.records import fields_of
+
 
 def to_json_line(row: Any) -> str:
-    """A record (with ``to_json``) or a dict as one compact, key-sorted JSON line."""
-    data = row.to_json() if hasattr(row, "to_json") else row
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+    """A record (``to_json``, through ``json_fields``) or a dict as one compact, key-sorted JSON line.
+
+    The same line as ``json.dumps(row.to_json(), ensure_ascii=False, sort_keys=True)``, but nested
+    records (an article's entities and actions) are turned into dicts as the encoder meets them
+    instead of being copied into plain data first: every output line of a replay is written by
+    one process, and that copy cost it more than the encoding.
+    """
+    data = row.json_fields() if hasattr(row, "json_fields") else row
+    return _ENCODER.encode(data)
+
+
+def _record_fields(value: Any) -> Any:
+    """The encoder's ``default``: a nested record as its fields (tuples and lists encode as lists)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return fields_of(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=_record_fields)
 
 
 class WriteJsonl(beam.PTransform):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ from transforms.stories import (
     features_of,
     group_articles,
     headline_label_end,
+    keyword_alternatives,
     keyword_pattern,
     load_story_config,
     topic_label,
@@ -323,6 +325,21 @@ def test_keyword_pattern_folds_accents_and_stems():
     assert pattern.findall("romper relacoes diplomaticas; expulsam; asiles") == ["relacoes diplomaticas", "expulsam"]
 
 
+def test_keyword_pattern_matches_what_one_plain_alternation_matches(config):
+    """Grouping the keywords by first character (for speed) changes no match: the configured
+    topics and compounds around ``*head`` keywords, on seeded random texts."""
+    rng = random.Random(7)
+    for per_lang in config["topics"].values():
+        keywords = [w for ws in per_lang.values() for w in ws] + ["*overleg", "*oog", "**x", "*", "é*"]
+        plain = re.compile(r"(?<!\w)(?:" + "|".join(regex for _, _, regex in keyword_alternatives(keywords)) + ")")
+        grouped = keyword_pattern(keywords)
+        assert grouped is not None
+        pieces = [k.strip("*") for k in keywords] + ["o", "oo", "x", "-", " ", "_", "1", "ü", "grens", "", "'"]
+        for _ in range(400):
+            text = "".join(rng.choice(pieces) + rng.choice(["", " ", "", "-"]) for _ in range(12))
+            assert grouped.findall(text) == plain.findall(text), text
+
+
 def test_title_entities_weigh_more_and_tf_is_damped(config):
     a = article("x", 0, "en", "Title", ("COL",), ("COL", "COL", "ISR"))
     bag = entity_bag(a, config["kind_weights"], config["title_weight"]).weights
@@ -347,6 +364,15 @@ def test_names_meet_on_their_words_across_languages():
     bag = entity_bag(a, {"name": 2.5, "country": 1.0}, 2.0)
     assert bag.entities["name:danlai"] == ("name", ("w:danlai",))
     assert set(bag.weights) == {*words("topan", "danlai", "terjang"), "CHN"}
+
+
+def test_idfs_are_the_idf_of_each_id():
+    df = DocFreq(half_life_s=10.0)
+    df.add(["a", "b"], 0.0, "en")
+    df.add(["a", "c"], 4.0, "de")
+    for prior, group in ((0.0, None), (100.0, None), (0.0, "en"), (3.0, "de"), (0.0, "xx")):
+        many = df.idfs(["a", "b", "c", "zzz"], 7.0, prior, group)
+        assert many == {eid: df.idf(eid, 7.0, prior, group) for eid in ("a", "b", "c", "zzz")}
 
 
 def test_document_frequencies_decay_and_prune_without_changing_idf():
@@ -619,6 +645,17 @@ def test_inflected_forms_of_a_word_share_one_term(analyzer, lang, forms):
 )
 def test_stop_words_are_not_terms(analyzer, lang, stop):
     assert analyzer.stem(lang, stop) is None
+
+
+def test_stems_of_a_text_are_the_stem_of_each_word(config):
+    from transforms.stories import TermAnalyzer
+
+    words = ["which", "elections", "election", "ab", "2024", "which", "earthquakes", "elections"]
+    fresh = TermAnalyzer(config["stemmers"], config["stop_words"], config["min_term_length"])
+    warm = TermAnalyzer(config["stemmers"], config["stop_words"], config["min_term_length"])
+    warm.stem("en", "elections")  # one of them already in the cache
+    assert fresh.stems("en", words) == warm.stems("en", words) == [warm.stem("en", w) for w in words]
+    assert fresh.stems("en", words)[0] is None
 
 
 def test_terms_count_each_sentence_once_and_keep_numbers(analyzer):
