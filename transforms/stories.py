@@ -562,7 +562,8 @@ class TermAnalyzer:
                     tf["n:" + digits] = tf.get("n:" + digits, 0) + 1
                     if n == 0:
                         title_terms.add("n:" + digits)
-            for key in self.stems(lang, self.words(lang, part)):
+            words = self.words(lang, part)
+            for word, key in zip(words, self.stems(lang, words), strict=True):
                 if key is None:
                     continue
                 term = f"t:{lang}:{key}"
