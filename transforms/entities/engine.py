@@ -29,7 +29,7 @@ import gettext
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -337,6 +337,47 @@ _RUNS = re.compile(r"\S+|\s+")
 MAX_CACHED_CHUNKS = 200_000
 
 
+def _spaced_specials(tokenizer: Any) -> tuple[str, ...]:
+    """The tokenizer's special cases that span whitespace: only these join tokens across a space."""
+    return tuple(k for k in rules_of(tokenizer) if not k.isspace() and any(c.isspace() for c in k))
+
+
+class _PhraseKeys:
+    """``key_of(surface)``: the token keys of a gazetteer phrase, as tokenizing it whole gives them.
+
+    A matcher build asks for about 5,000 phrases a language (50,000 with Polish or Russian case
+    forms), made of far fewer distinct words. spaCy's rule-based tokenizer tokenizes each
+    space-separated word on its own, so a phrase of single-space-separated words has the keys
+    of its words in turn, and each distinct word is tokenized once. Anything else (another
+    segmenter, other whitespace, a special case that spans a space) is tokenized whole.
+    """
+
+    def __init__(self, tokenize: Any, units: Callable[[Any], list[tuple[str, int, int, str]]], spaced: tuple[str, ...]):
+        self.tokenize = tokenize
+        self.units = units
+        self.spaced = spaced
+        self.by_word = type(tokenize) is Tokenizer
+        self.words: dict[str, tuple[str, ...]] = {}
+
+    def whole(self, surface: str) -> tuple[str, ...]:
+        """The keys of ``surface`` tokenized in one piece (the reference)."""
+        return tuple(u[0] for u in self.units(self.tokenize(surface)))
+
+    def __call__(self, surface: str) -> tuple[str, ...]:
+        words = surface.split()
+        if not self.by_word or not words or " ".join(words) != surface:
+            return self.whole(surface)  # another segmenter, or whitespace other than single spaces
+        if len(words) > 1 and any(special in surface for special in self.spaced):
+            return self.whole(surface)
+        keys: list[str] = []
+        for word in words:
+            cached = self.words.get(word)
+            if cached is None:
+                cached = self.words[word] = self.whole(word)
+            keys.extend(cached)
+        return tuple(keys)
+
+
 class EntityExtractor:
     """Tokenizer + data-built phrase matcher + proper-name heuristic, per language, cached."""
 
@@ -376,9 +417,8 @@ class EntityExtractor:
         phrases: dict[tuple[str, ...], list[_Target]] = {}
 
         tokenize = nlp.tokenizer
-
-        def key_of(surface: str) -> tuple[str, ...]:
-            return tuple(u[0] for u in self._units(tokenize(surface)))
+        spaced_specials = _spaced_specials(tokenize)
+        key_of = _PhraseKeys(tokenize, self._units, spaced_specials)
 
         def add(surface: str, target: _Target, variants: Iterable[str] = ()) -> None:
             keys = {key_of(surface)} | {key_of(v) for v in variants}
@@ -525,7 +565,7 @@ class EntityExtractor:
             rules=lr,
             titles=titles,
             title_suffixes=tuple(fold(w) for w in lr.title_suffixes),
-            spaced_specials=tuple(k for k in rules_of(tokenize) if not k.isspace() and any(c.isspace() for c in k)),
+            spaced_specials=spaced_specials,
             chunked=type(tokenize) is Tokenizer,
         )
 
