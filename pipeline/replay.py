@@ -59,6 +59,9 @@ from transforms.stories import StoryGrouper
 
 CHUNK = 32  # articles per task: large enough to amortise the pipe, small enough to balance
 IN_FLIGHT_PER_WORKER = 3  # chunks waiting per worker: keeps workers busy, memory bounded
+# The parsers run beside the matcher build, on what CPU it leaves: the build is the longer path,
+# and a parser taking its share would only delay it (measured; see the README).
+PARSER_NICE = 10
 
 
 def default_workers() -> int:
@@ -145,6 +148,7 @@ def _in_pool() -> None:
 def _init_parser(spool_dir: str, in_pool: bool = True) -> None:
     if in_pool:
         _in_pool()
+        os.nice(PARSER_NICE)
     _worker.update(spool_dir=spool_dir, spool_out=None, spool_name=None)
 
 
