@@ -6,9 +6,13 @@ article to article, so it runs in a pool of forked worker processes. The order-s
 over the articles in event-time order, with the same pure functions the Beam graph of
 ``pipeline.build`` uses (a test checks both give the same lines).
 
-Memory stays flat: parsed articles wait in a spool file on disk, and this process keeps only a
-small index entry per article; enriched articles come back a few chunks at a time, in event-time
-order, and leave as soon as they are grouped and written. Story state is bounded by the horizon.
+Parsing needs no matchers, so the files are parsed (by a first pool, forked before) while this
+process builds the matchers that the enrichment workers, forked after, inherit.
+
+Memory stays flat: each parsing process writes its articles to its own spool file on disk, and
+this process keeps only a small index entry per article; enriched articles come back a few
+chunks at a time, in event-time order, and leave as soon as they are grouped and written.
+Story state is bounded by the horizon.
 Every output is written as it is produced, in an order fixed by the input (never by scheduling),
 and the summary is counted while writing.
 
@@ -23,6 +27,7 @@ import gc
 import multiprocessing
 import os
 import pickle
+import shutil
 import signal
 import sys
 import tempfile
@@ -54,6 +59,9 @@ from transforms.stories import StoryGrouper
 
 CHUNK = 32  # articles per task: large enough to amortise the pipe, small enough to balance
 IN_FLIGHT_PER_WORKER = 3  # chunks waiting per worker: keeps workers busy, memory bounded
+# The parsers run beside the matcher build, on what CPU it leaves: the build is the longer path,
+# and a parser taking its share would only delay it (measured; see the README).
+PARSER_NICE = 10
 
 
 def default_workers() -> int:
@@ -132,10 +140,52 @@ def parse_file(path: str) -> ParsedFile:
 _worker: dict[str, Any] = {}
 
 
-def _init_worker(cfg: Config, spool_path: str, in_pool: bool = True) -> None:
-    if in_pool:  # the parent's SIGTERM handler must not outlive the fork: Pool.terminate() relies on it
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _worker.update(cfg=cfg, spool_path=spool_path, spool=None, stages=None)
+def _in_pool() -> None:
+    """The parent's SIGTERM handler must not outlive the fork: Pool.terminate() relies on it."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _init_parser(spool_dir: str, in_pool: bool = True) -> None:
+    if in_pool:
+        _in_pool()
+        os.nice(PARSER_NICE)
+    _worker.update(spool_dir=spool_dir, spool_out=None, spool_name=None)
+
+
+def _init_worker(cfg: Config, spools: list[str], in_pool: bool = True) -> None:
+    if in_pool:
+        _in_pool()
+    _worker.update(cfg=cfg, spools=spools, spool_in={}, stages=None)
+
+
+class Spooled(NamedTuple):
+    """A parsed file as its parsing process hands it back: its articles are in that process's spool
+    file ``spool``; their index entries (an ``Indexed`` but for the spool) come back."""
+
+    read_ok: bool
+    source: dict[str, Any] | None
+    dead: list[DeadLetter]
+    items: int
+    spool: str
+    entries: list[tuple[tuple[float, str, int], tuple[float, str], str, str, int, int]]
+
+
+def _parse_and_spool(path: str) -> Spooled:
+    """Parsing task: parse one file and append its articles to this process's own spool file."""
+    spool = _worker["spool_out"]
+    if spool is None:
+        fd, _worker["spool_name"] = tempfile.mkstemp(prefix="parsed-", suffix=".pickle", dir=_worker["spool_dir"])
+        spool = _worker["spool_out"] = os.fdopen(fd, "wb")
+    parsed = parse_file(path)
+    entries = []
+    for order, article in parsed.articles:
+        blob = pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
+        offset = spool.tell()
+        spool.write(blob)
+        guid, _ = guid_key(article)
+        entries.append((order, (article.published_ts, article.id), guid, article.link, offset, len(blob)))
+    spool.flush()  # a pool worker leaves through os._exit: nothing may wait in a buffer
+    return Spooled(parsed.read_ok, parsed.source, parsed.dead, parsed.items, _worker["spool_name"], entries)
 
 
 def _read_spooled(spool: IO[bytes], offset: int, length: int) -> Article:
@@ -143,14 +193,19 @@ def _read_spooled(spool: IO[bytes], offset: int, length: int) -> Article:
     return pickle.loads(spool.read(length))  # type: ignore[no-any-return]
 
 
-def _enrich_chunk(spans: list[tuple[int, int]]) -> bytes:
+def _spool_in(spool: int) -> IO[bytes]:
+    files = _worker["spool_in"]
+    if spool not in files:
+        files[spool] = open(_worker["spools"][spool], "rb")  # noqa: SIM115 (kept open for the worker's life)
+    return files[spool]  # type: ignore[no-any-return]
+
+
+def _enrich_chunk(spans: list[tuple[int, int, int]]) -> bytes:
     """Worker task: read a chunk of spooled articles, enrich them, send them back in one pickle."""
-    if _worker.get("spool") is None:
-        _worker["spool"] = open(_worker["spool_path"], "rb")  # noqa: SIM115 (kept open for the worker's life)
     if _worker.get("stages") is None:
         _worker["stages"] = stages_for(_worker["cfg"])  # found in the cache the parent warmed before forking
     stages = _worker["stages"]
-    done = [enrich(_read_spooled(_worker["spool"], off, n), stages) for off, n in spans]
+    done = [enrich(_read_spooled(_spool_in(spool), off, n), stages) for spool, off, n in spans]
     return pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -188,6 +243,7 @@ class Indexed(NamedTuple):
     event: tuple[float, str]
     guid: str
     link: str
+    spool: int  # which spool file: each parsing process writes its own
     offset: int
     length: int
 
@@ -231,40 +287,54 @@ def run_replay(
     out_dir.mkdir(parents=True, exist_ok=True)
     workers = workers or default_workers()
     files, missing = list_input_files(paths)
-    warm(cfg)  # before forking: the workers inherit the built matchers
     out = Outputs(out_dir)
-    fd, spool_path = tempfile.mkstemp(prefix="crosswire-spool-", suffix=".pickle")
-    pool = None
+    spool_dir = tempfile.mkdtemp(prefix="crosswire-spool-")
+    parsers = pool = None
     on_term = _exit_cleanly_on_sigterm()
     try:
+        ctx = multiprocessing.get_context("fork")
+        if workers > 1:  # the files are parsed while this process builds the matchers
+            parsers = ctx.Pool(workers, initializer=_init_parser, initargs=(spool_dir,))
+            parsed: Iterable[Spooled] = parsers.imap(_parse_and_spool, files)
+        else:
+            _init_parser(spool_dir, in_pool=False)
+            parsed = map(_parse_and_spool, files)
+        warm(cfg)  # before forking the enrichment workers: they inherit the built matchers
+        counts, index, spools = _read_all(parsed, missing, out, progress)
+        if parsers is not None:  # every file is parsed and flushed: the parsers leave on their own
+            parsers.close()
+            parsers.join()
+            parsers = None
+        elif _worker["spool_out"] is not None:
+            _worker["spool_out"].close()
         if workers > 1:
             gc.freeze()  # the built matchers: the collector then leaves their pages shared with the workers
-            ctx = multiprocessing.get_context("fork")
-            pool = ctx.Pool(workers, initializer=_init_worker, initargs=(cfg, spool_path))
-        else:
-            _init_worker(cfg, spool_path, in_pool=False)
-        with os.fdopen(fd, "wb") as spool:
-            counts, index = _read_all(files, missing, spool, out, pool, progress)
+            pool = ctx.Pool(workers, initializer=_init_worker, initargs=(cfg, spools))
+        _init_worker(cfg, spools, in_pool=False)  # this process reads the duplicates from the spools
         kept, dropped = first_wins_by(index, "guid")
         kept, dropped_link = first_wins_by(kept, "link")
         del index
         progress("distinct", len(kept))
-        with open(spool_path, "rb") as spool_in:
-            for entry in sorted(dropped + dropped_link, key=lambda e: e.order):
-                out.write("duplicates", _read_spooled(spool_in, entry.offset, entry.length))
+        for entry in sorted(dropped + dropped_link, key=lambda e: e.order):
+            out.write("duplicates", _read_spooled(_spool_in(entry.spool), entry.offset, entry.length))
         kept.sort(key=lambda e: e.event)
-        spans = [(e.offset, e.length) for e in kept]
+        spans = [(e.spool, e.offset, e.length) for e in kept]
         del kept, dropped, dropped_link  # from here on, only where each article is spooled
         enriched = _enriched_in_order(spans, pool)
         _group_and_alert(enriched, cfg, out, progress)
     finally:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
+        for running in (parsers, pool):
+            if running is not None:
+                running.terminate()
+                running.join()
+        for f in _worker.get("spool_in", {}).values():
+            f.close()
+        if _worker.get("spool_out") is not None:
+            _worker["spool_out"].close()
         _worker.clear()
         gc.unfreeze()
         out.close()
-        os.unlink(spool_path)
+        shutil.rmtree(spool_dir, ignore_errors=True)
         if on_term is not None:
             signal.signal(signal.SIGTERM, on_term)
     return {
@@ -290,15 +360,14 @@ def _exit_cleanly_on_sigterm() -> Any:
 
 
 def _read_all(
-    files: list[str], missing: list[DeadLetter], spool: IO[bytes], out: Outputs, pool: Any, progress: Progress
-) -> tuple[dict[str, int], list[Indexed]]:
-    """Parse every file (in the pool), spool its articles, write sources and dead letters in file order."""
+    parsed: Iterable[Spooled], missing: list[DeadLetter], out: Outputs, progress: Progress
+) -> tuple[dict[str, int], list[Indexed], list[str]]:
+    """Index every parsed file's spooled articles; write sources and dead letters in file order."""
     counts = {"items_read": 0, "empty_feeds": 0, "files_read": 0}
     index: list[Indexed] = []
+    spools: dict[str, int] = {}
     for letter in missing:
         out.write("dead_letter", letter)
-    parsed: Iterable[ParsedFile] = pool.imap(parse_file, files) if pool is not None else map(parse_file, files)
-    offset = 0
     for result in parsed:
         progress("files", 1)
         progress("items", result.items)
@@ -311,16 +380,12 @@ def _read_all(
         if result.items == 0 and not result.dead:
             counts["empty_feeds"] += 1
         out.write("sources", result.source)
-        for order, article in result.articles:
-            blob = pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
-            spool.write(blob)
-            guid, _ = guid_key(article)
-            index.append(Indexed(order, (article.published_ts, article.id), guid, article.link, offset, len(blob)))
-            offset += len(blob)
-    return counts, index
+        spool = spools.setdefault(result.spool, len(spools))
+        index.extend(Indexed(o, event, guid, link, spool, off, n) for o, event, guid, link, off, n in result.entries)
+    return counts, index, list(spools)
 
 
-def _enriched_in_order(spans: list[tuple[int, int]], pool: Any) -> Iterator[Article]:
+def _enriched_in_order(spans: list[tuple[int, int, int]], pool: Any) -> Iterator[Article]:
     """Enriched articles in the order of ``spans``, with at most a few chunks in flight at once."""
     chunks = (spans[i : i + CHUNK] for i in range(0, len(spans), CHUNK))
     if pool is None:

@@ -83,3 +83,51 @@ def test_a_full_cache_still_gives_the_same_units(extractor: EntityExtractor, mon
     for text in TRICKY:
         assert extractor._text_units(m, text) == extractor._doc_units(m, text), text
     assert not m.chunks
+
+
+# --------------------------------------------------------------- phrase keys at build time
+
+PHRASES = [
+    *TRICKY,
+    "Republic of Korea",
+    "Korea, Republic of",
+    "EE. UU.",
+    "los EE. UU.",
+    "Dr. med Hans",
+    "в т.ч. Россия",
+    "вед. науч. сотр. Иванов",
+    "Arabii Saudyjskiej",
+    "Côte d'Ivoire",
+    "U.S.",
+    "al-Sisi",
+    "",
+    "two  spaces",
+    " leading",
+    "trailing ",
+    "tab\tinside",
+]
+
+
+@pytest.mark.parametrize("lang", [*LANGS, "ru", "pl", "fr"])
+def test_phrase_keys_equal_the_keys_of_the_whole_phrase(extractor: EntityExtractor, lang: str) -> None:
+    from transforms.entities.engine import _PhraseKeys, _spaced_specials
+
+    tokenizer = extractor.matcher(lang).nlp.tokenizer
+    keys = _PhraseKeys(tokenizer, extractor._units, _spaced_specials(tokenizer))
+    for _ in range(2):  # cold word cache, then warm
+        for phrase in PHRASES:
+            assert keys(phrase) == keys.whole(phrase), (lang, phrase)
+    assert bool(keys.words) == (lang != "zh-cn")  # a segmenter tokenizes every phrase whole
+
+
+@pytest.mark.parametrize("lang", ["es", "ru", "pl"])  # spaced special cases; case forms of names
+def test_phrase_tables_equal_with_and_without_the_word_cache(
+    extractor: EntityExtractor, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    from transforms.entities import engine
+
+    cached = extractor.matcher(lang)
+    monkeypatch.setattr(engine._PhraseKeys, "__call__", engine._PhraseKeys.whole)
+    plain = EntityExtractor(extractor.gazetteer).matcher(lang)
+    assert list(cached.phrases.items()) == list(plain.phrases.items())
+    assert cached.first == plain.first

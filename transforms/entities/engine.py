@@ -25,13 +25,11 @@ organisation and watchlist names still match, generic names are not extracted.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import gettext
 import logging
 import re
-import sys
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -74,24 +72,32 @@ _FOLD_EXTRA = str.maketrans(
 )  # fmt: skip
 
 
+# Every combining mark (canonical combining class > 0) -> deleted, for ``str.translate``. None lies
+# beyond the first two planes (a test checks it against the whole range).
+COMBINING_PLANES_END = 0x20000
+_STRIP_COMBINING = dict.fromkeys(c for c in range(COMBINING_PLANES_END) if unicodedata.combining(chr(c)))
+
+
 def fold(text: str) -> str:
     """Case-folded, accent-stripped form: the key every pattern and token is compared on.
 
     Stripping combining marks unifies ş (cedilla) and ș (comma below), é and e, ë and e.
-    Plain ASCII has no marks to strip and folds to its lower case; other text drops its marks
-    with one ``str.translate`` (every process folds whole texts, a loop per character costs).
+    ``fold_plain`` is the reference; this gives the same in one pass of ``str.translate``,
+    and pure ASCII text (no accents to strip, nothing to normalise) is only lower-cased.
     """
     text = text.translate(_FOLD_EXTRA)
     if text.isascii():
         return text.lower()
-    stripped = unicodedata.normalize("NFD", text).translate(_combining_marks())
+    stripped = unicodedata.normalize("NFD", text).translate(_STRIP_COMBINING)
     return unicodedata.normalize("NFC", stripped).casefold()
 
 
-@functools.cache
-def _combining_marks() -> dict[int, None]:
-    """Every combining code point, mapped to nothing (a ``str.translate`` table; built once, ~60 ms)."""
-    return {cp: None for cp in range(sys.maxunicode + 1) if unicodedata.combining(chr(cp))}
+def fold_plain(text: str) -> str:
+    """``fold`` written out plainly, character by character: what the fast one is tested against."""
+    text = text.translate(_FOLD_EXTRA)
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped).casefold()
 
 
 def name_key(text: str) -> str:
@@ -348,6 +354,47 @@ _RUNS = re.compile(r"\S+|\s+")
 MAX_CACHED_CHUNKS = 200_000
 
 
+def _spaced_specials(tokenizer: Any) -> tuple[str, ...]:
+    """The tokenizer's special cases that span whitespace: only these join tokens across a space."""
+    return tuple(k for k in rules_of(tokenizer) if not k.isspace() and any(c.isspace() for c in k))
+
+
+class _PhraseKeys:
+    """``key_of(surface)``: the token keys of a gazetteer phrase, as tokenizing it whole gives them.
+
+    A matcher build asks for about 5,000 phrases a language (50,000 with Polish or Russian case
+    forms), made of far fewer distinct words. spaCy's rule-based tokenizer tokenizes each
+    space-separated word on its own, so a phrase of single-space-separated words has the keys
+    of its words in turn, and each distinct word is tokenized once. Anything else (another
+    segmenter, other whitespace, a special case that spans a space) is tokenized whole.
+    """
+
+    def __init__(self, tokenize: Any, units: Callable[[Any], list[tuple[str, int, int, str]]], spaced: tuple[str, ...]):
+        self.tokenize = tokenize
+        self.units = units
+        self.spaced = spaced
+        self.by_word = type(tokenize) is Tokenizer
+        self.words: dict[str, tuple[str, ...]] = {}
+
+    def whole(self, surface: str) -> tuple[str, ...]:
+        """The keys of ``surface`` tokenized in one piece (the reference)."""
+        return tuple(u[0] for u in self.units(self.tokenize(surface)))
+
+    def __call__(self, surface: str) -> tuple[str, ...]:
+        words = surface.split()
+        if not self.by_word or not words or " ".join(words) != surface:
+            return self.whole(surface)  # another segmenter, or whitespace other than single spaces
+        if len(words) > 1 and any(special in surface for special in self.spaced):
+            return self.whole(surface)
+        keys: list[str] = []
+        for word in words:
+            cached = self.words.get(word)
+            if cached is None:
+                cached = self.words[word] = self.whole(word)
+            keys.extend(cached)
+        return tuple(keys)
+
+
 class EntityExtractor:
     """Tokenizer + data-built phrase matcher + proper-name heuristic, per language, cached."""
 
@@ -387,9 +434,8 @@ class EntityExtractor:
         phrases: dict[tuple[str, ...], list[_Target]] = {}
 
         tokenize = nlp.tokenizer
-
-        def key_of(surface: str) -> tuple[str, ...]:
-            return tuple(u[0] for u in self._units(tokenize(surface)))
+        spaced_specials = _spaced_specials(tokenize)
+        key_of = _PhraseKeys(tokenize, self._units, spaced_specials)
 
         def add(surface: str, target: _Target, variants: Iterable[str] = ()) -> None:
             keys = {key_of(surface)} | {key_of(v) for v in variants}
@@ -536,7 +582,7 @@ class EntityExtractor:
             rules=lr,
             titles=titles,
             title_suffixes=tuple(fold(w) for w in lr.title_suffixes),
-            spaced_specials=tuple(k for k in rules_of(tokenize) if not k.isspace() and any(c.isspace() for c in k)),
+            spaced_specials=spaced_specials,
             chunked=type(tokenize) is Tokenizer,
         )
 
