@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from transforms.entities import EntityExtractor, load_gazetteer
 from transforms.records import Entity
@@ -42,3 +44,24 @@ def country_entities(states: Mapping[str, str], text: str) -> list[Entity]:
             code = states[surface]
             found.append(Entity(code, "country", m.group(), m.start(), m.end(), code, None, "name"))
     return sorted(found, key=lambda e: e.start)
+
+
+def actions_found(detector: Any, text: str, lang: str, published: str) -> set[tuple[str, str, str]]:
+    """(type, actor, target) of what the detector finds in ``text`` with the real extractor's entities."""
+    found = detector.detect(text, lang, extractor().extract(text, lang), published)
+    return {(a.type, a.actor, a.target) for a in found}
+
+
+def assert_pre_scan_loses_nothing(detector: Any, lang: str, sentences: list[str], at_least: int, quiet: str) -> None:
+    """The one-search pre-scan (literal starts of the trigger patterns) finds the same triggers as
+    running every pattern, on ``sentences`` (at least ``at_least`` of them with a trigger), and
+    rules out ``quiet``, a sentence with none."""
+    from transforms.actions.lexicon import _triggers
+
+    scanned = detector.langs[lang]
+    unscanned = copy.copy(scanned)
+    unscanned.trigger_scan = None
+    assert scanned.trigger_scan is not None
+    assert all(_triggers(scanned, s) == _triggers(unscanned, s) for s in sentences)
+    assert sum(bool(_triggers(unscanned, s)) for s in sentences) > at_least
+    assert scanned.trigger_scan.search(quiet) is None

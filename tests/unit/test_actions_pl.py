@@ -8,14 +8,12 @@ from the inflected surface forms; one test runs the real entity extractor.
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pytest
 
-from tests.unit.entity_helpers import country_entities, extractor
+from tests.unit.entity_helpers import actions_found, assert_pre_scan_loses_nothing, country_entities
 from transforms.actions import ACTION_TYPES, ActionDetector, load_lexicon
-from transforms.actions.lexicon import _triggers
 from transforms.records import Entity
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -153,10 +151,10 @@ def test_a_news_paragraph_with_the_real_extractor(detector: ActionDetector) -> N
         "Niemcy nie wydalili rosyjskich dyplomatów. "
         "W 2018 roku Polska wydaliła już białoruskich dyplomatów."
     )
-    found = {
-        (a.type, a.actor, a.target) for a in detector.detect(text, "pl", extractor().extract(text, "pl"), PUBLISHED)
+    assert actions_found(detector, text, "pl", PUBLISHED) == {
+        ("summon_ambassador", "POL", "FRA"),
+        ("expel_diplomat", "POL", "RUS"),
     }
-    assert found == {("summon_ambassador", "POL", "FRA"), ("expel_diplomat", "POL", "RUS")}
 
 
 # --------------------------------------------------------------------------- trigger pre-scan
@@ -164,11 +162,5 @@ def test_a_news_paragraph_with_the_real_extractor(detector: ActionDetector) -> N
 
 def test_the_pre_scan_keeps_every_polish_trigger(detector: ActionDetector) -> None:
     """The one-search pre-scan (literal starts of the patterns) loses no Polish trigger."""
-    scanned = detector.langs["pl"]
-    unscanned = copy.copy(scanned)
-    unscanned.trigger_scan = None
     sentences = [text for text, _ in DONE] + NOT_DONE
-    assert scanned.trigger_scan is not None
-    assert all(_triggers(scanned, s) == _triggers(unscanned, s) for s in sentences)
-    assert sum(bool(_triggers(unscanned, s)) for s in sentences) > 25
-    assert scanned.trigger_scan.search("Pogoda w Warszawie była ciepła, rynki są spokojne.") is None
+    assert_pre_scan_loses_nothing(detector, "pl", sentences, 25, "Pogoda w Warszawie była ciepła, rynki są spokojne.")

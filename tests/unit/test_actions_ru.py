@@ -7,14 +7,12 @@ and the detector alone; one runs the real entity extractor on the same kind of t
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pytest
 
-from tests.unit.entity_helpers import country_entities, extractor
+from tests.unit.entity_helpers import actions_found, assert_pre_scan_loses_nothing, country_entities
 from transforms.actions import ACTION_TYPES, ActionDetector, load_lexicon
-from transforms.actions.lexicon import _triggers
 from transforms.records import Entity
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -183,10 +181,10 @@ def test_a_news_paragraph_with_the_real_extractor(detector: ActionDetector) -> N
         "В ответ Польша закрыла российское консульство в Гданьске. "
         "В 2018 году Москва уже высылала британских дипломатов."
     )
-    found = {
-        (a.type, a.actor, a.target) for a in detector.detect(text, "ru", extractor().extract(text, "ru"), PUBLISHED)
+    assert actions_found(detector, text, "ru", PUBLISHED) == {
+        ("summon_ambassador", "RUS", "FRA"),
+        ("expel_diplomat", "RUS", "POL"),
     }
-    assert found == {("summon_ambassador", "RUS", "FRA"), ("expel_diplomat", "RUS", "POL")}
 
 
 # --------------------------------------------------------------------------- trigger pre-scan
@@ -194,11 +192,5 @@ def test_a_news_paragraph_with_the_real_extractor(detector: ActionDetector) -> N
 
 def test_the_pre_scan_keeps_every_russian_trigger(detector: ActionDetector) -> None:
     """The one-search pre-scan (literal starts of the patterns) loses no Russian trigger."""
-    scanned = detector.langs["ru"]
-    unscanned = copy.copy(scanned)
-    unscanned.trigger_scan = None
     sentences = [text for text, _ in DONE] + NOT_DONE
-    assert scanned.trigger_scan is not None
-    assert all(_triggers(scanned, s) == _triggers(unscanned, s) for s in sentences)
-    assert sum(bool(_triggers(unscanned, s)) for s in sentences) > 40
-    assert scanned.trigger_scan.search("Погода в Москве была тёплой, рынки спокойны.") is None
+    assert_pre_scan_loses_nothing(detector, "ru", sentences, 40, "Погода в Москве была тёплой, рынки спокойны.")

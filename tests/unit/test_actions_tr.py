@@ -9,14 +9,12 @@ one test runs the real entity extractor.
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pytest
 
-from tests.unit.entity_helpers import country_entities, extractor
+from tests.unit.entity_helpers import actions_found, assert_pre_scan_loses_nothing, country_entities
 from transforms.actions import ACTION_TYPES, ActionDetector, load_lexicon
-from transforms.actions.lexicon import _triggers
 from transforms.records import Entity
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -150,10 +148,10 @@ def test_a_news_paragraph_with_the_real_extractor(detector: ActionDetector) -> N
         "Almanya ise Rus diplomatlarını sınır dışı etmeyeceğini açıkladı. "
         "2018'de Türkiye, Hollanda büyükelçisini de sınır dışı etmişti."
     )
-    found = {
-        (a.type, a.actor, a.target) for a in detector.detect(text, "tr", extractor().extract(text, "tr"), PUBLISHED)
+    assert actions_found(detector, text, "tr", PUBLISHED) == {
+        ("summon_ambassador", "TUR", "NLD"),
+        ("expel_diplomat", "TUR", "RUS"),
     }
-    assert found == {("summon_ambassador", "TUR", "NLD"), ("expel_diplomat", "TUR", "RUS")}
 
 
 # --------------------------------------------------------------------------- trigger pre-scan
@@ -161,11 +159,5 @@ def test_a_news_paragraph_with_the_real_extractor(detector: ActionDetector) -> N
 
 def test_the_pre_scan_keeps_every_turkish_trigger(detector: ActionDetector) -> None:
     """The one-search pre-scan (literal starts of the patterns) loses no Turkish trigger."""
-    scanned = detector.langs["tr"]
-    unscanned = copy.copy(scanned)
-    unscanned.trigger_scan = None
     sentences = [text for text, _ in DONE] + NOT_DONE
-    assert scanned.trigger_scan is not None
-    assert all(_triggers(scanned, s) == _triggers(unscanned, s) for s in sentences)
-    assert sum(bool(_triggers(unscanned, s)) for s in sentences) > 25
-    assert scanned.trigger_scan.search("Ankara'da hava bugün güneşli, piyasalar sakin.") is None
+    assert_pre_scan_loses_nothing(detector, "tr", sentences, 25, "Ankara'da hava bugün güneşli, piyasalar sakin.")
