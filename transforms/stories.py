@@ -522,7 +522,7 @@ class TermAnalyzer:
         out = []
         for word in words:
             key = cache.get(word)
-            out.append(key or None if key is not None else self.stem(lang, word))
+            out.append((key or None) if key is not None else self.stem(lang, word))  # "": no term
         return out
 
     def words(self, lang: str, text: str) -> list[str]:
