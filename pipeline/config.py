@@ -15,6 +15,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from transforms import yamlfile
+
 DEFAULT_LANGUAGES = ("en", "es", "pt", "fr", "de", "it", "nl", "id")
 
 
@@ -42,9 +44,9 @@ def read_yaml(path: str | Path) -> Any:
             from apache_beam.io.filesystems import FileSystems
 
             with FileSystems.open(str(path)) as f:
-                return yaml.safe_load(f.read().decode("utf-8"))
+                return yamlfile.safe_load(f.read().decode("utf-8"))
         with open(path, encoding="utf-8") as f:
-            return yaml.safe_load(f)
+            return yamlfile.safe_load(f)
     except FileNotFoundError:
         raise ConfigError(f"missing configuration file: {path}") from None
     except yaml.YAMLError as e:

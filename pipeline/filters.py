@@ -12,19 +12,19 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pycountry
-import yaml
 
+from transforms import yamlfile
 from transforms.pubsub_io import party_key
 
 
 def organisation_ids(config_dir: Path) -> set[str]:
-    data = yaml.safe_load((config_dir / "gazetteer.yaml").read_text(encoding="utf-8")) or {}
+    data = yamlfile.safe_load((config_dir / "gazetteer.yaml").read_text(encoding="utf-8")) or {}
     return {party_key(str(k)) for k in (data.get("orgs") or {})}
 
 
 def action_names(config_dir: Path) -> set[str]:
     """Types, CAMEO codes and PLOVER categories of ``actions.yaml``, lower-cased as the filter compares them."""
-    data = yaml.safe_load((config_dir / "actions.yaml").read_text(encoding="utf-8")) or {}
+    data = yamlfile.safe_load((config_dir / "actions.yaml").read_text(encoding="utf-8")) or {}
     names: set[str] = set()
     for name, spec in (data.get("types") or {}).items():
         names.add(str(name).lower())

@@ -82,7 +82,6 @@ from pathlib import Path
 from typing import Any
 
 import apache_beam as beam
-import yaml
 from apache_beam.coders import BytesCoder, PickleCoder
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
@@ -91,7 +90,7 @@ from apache_beam.transforms.userstate import BagStateSpec, ReadModifyWriteStateS
 from apache_beam.transforms.window import TimestampedValue
 from apache_beam.utils.timestamp import Timestamp
 
-from transforms import story_state
+from transforms import story_state, yamlfile
 from transforms.entities import fold  # the same folding the entity keys were made with
 from transforms.feeds import iso_utc
 from transforms.records import Article, Story, article_text, event_order, stable_id
@@ -145,7 +144,7 @@ def load_story_config(config_dir: Path) -> dict[str, Any]:
     path = Path(config_dir) / "stories.yaml"
     if not path.is_file():
         raise FileNotFoundError(f"story config not found: {path}")
-    loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    loaded = yamlfile.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(loaded, dict):
         raise ValueError(f"{path}: expected a mapping at the top level")
     loaded = {key: value for key, value in loaded.items() if value is not None}  # an empty setting: the default

@@ -68,7 +68,7 @@ from transforms.actions.lexicon import (
     _Mention,
     _Trigger,
     _triggers,
-    languages_of,
+    compiled_languages,
 )
 from transforms.actions.sentences import split_sentences
 from transforms.records import Action, Article, Entity, article_text
@@ -84,7 +84,7 @@ class ActionDetector:
         self.lexicon = lexicon
         self.types: dict[str, dict[str, Any]] = dict(lexicon["types"])
         self.cue_window = int(lexicon.get("cue_window") or 80)
-        self.langs = {lang: _CompiledLang(lexicon, lang) for lang in languages_of(lexicon)}
+        self.langs = compiled_languages(lexicon)
 
     # ---------------------------------------------------------------- public API
 

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
+from transforms import yamlfile
+from transforms.shared import built_once, config_key
 
 try:  # the parser behind ``re``, to read what a trigger pattern starts with
     from re import _constants as _sre_constants  # type: ignore[attr-defined]
@@ -81,7 +82,7 @@ def load_lexicon(config_dir: Path) -> dict[str, Any]:
     path = Path(config_dir) / "actions.yaml"
     if not path.is_file():
         raise FileNotFoundError(f"action lexicon not found: {path}")
-    lexicon: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    lexicon: dict[str, Any] = yamlfile.safe_load(path.read_text(encoding="utf-8")) or {}
     problems: list[str] = []
     types = lexicon.get("types") or {}
     for name in ACTION_TYPES:
@@ -104,10 +105,18 @@ def load_lexicon(config_dir: Path) -> dict[str, Any]:
             problems.append(f"grammar.{section} missing")
     if problems:
         raise ValueError(f"{path}: " + "; ".join(problems))
-    # Compile once here so a bad pattern fails at launch, not on a worker.
-    for lang in languages_of(lexicon):
-        _CompiledLang(lexicon, lang)
+    compiled_languages(lexicon)  # a bad pattern fails here, at launch, not on a worker
     return lexicon
+
+
+def compiled_languages(lexicon: dict[str, Any]) -> dict[str, _CompiledLang]:
+    """Each language's compiled patterns, compiled once per process for one lexicon: at launch
+    (the check above) and again by the detector would be twice about a second."""
+
+    def build() -> dict[str, _CompiledLang]:
+        return {lang: _CompiledLang(lexicon, lang) for lang in languages_of(lexicon)}
+
+    return built_once("action-languages", config_key(lexicon), build)
 
 
 def languages_of(lexicon: dict[str, Any]) -> list[str]:
