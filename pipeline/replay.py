@@ -6,8 +6,10 @@ article to article, so it runs in a pool of forked worker processes. The order-s
 over the articles in event-time order, with the same pure functions the Beam graph of
 ``pipeline.build`` uses (a test checks both give the same lines).
 
-Parsing needs no matchers, so the files are parsed (by a first pool, forked before) while this
-process builds the matchers that the enrichment workers, forked after, inherit.
+Parsing and language detection need no matchers, so the files are parsed and their articles'
+languages detected (by a first pool, forked before) while this process builds the matchers that
+the enrichment workers, forked after, inherit: only those of the languages the input holds, each
+as soon as a parsed file shows it (a replay of English and Indonesian builds two, not thirteen).
 
 Memory stays flat: each parsing process writes its articles to its own spool file on disk, and
 this process keeps only a small index entry per article; enriched articles come back a few
@@ -76,32 +78,39 @@ def default_workers() -> int:
 
 
 class Stages(NamedTuple):
-    detector: Any
+    detector: Any  # None where the languages are detected elsewhere (the replay's parsing pool)
     extractor: EntityExtractor
     actions: ActionDetector
 
 
-def stages_for(cfg: Config) -> Stages:
+def detector_for(cfg: Config) -> Any:
+    """The language detector for ``cfg``, built once per process."""
+    return shared_detector(cfg.lang_backend, cfg.languages, cfg.lang_floor)
+
+
+def stages_for(cfg: Config, detector: bool = True) -> Stages:
     """The enrichment stages for ``cfg``, built once per process (shared with the DoFns)."""
     return Stages(
-        shared_detector(cfg.lang_backend, cfg.languages, cfg.lang_floor),
+        detector_for(cfg) if detector else None,
         built_once("entities", config_key(cfg.gazetteer), lambda: EntityExtractor(cfg.gazetteer)),
         built_once("actions", config_key(cfg.lexicon), lambda: ActionDetector(cfg.lexicon)),
     )
 
 
-def warm(cfg: Config) -> Stages:
-    """Build everything a worker needs before forking, so workers inherit it instead of rebuilding."""
-    stages = stages_for(cfg)
-    for lang in (*cfg.languages, "und"):
+def warm(cfg: Config, languages: Iterable[str] | None = None, detector: bool = True) -> Stages:
+    """Build everything a worker needs before forking, so workers inherit it instead of rebuilding:
+    the matchers of ``languages`` (default: every configured one, and ``und``)."""
+    stages = stages_for(cfg, detector)
+    for lang in (*cfg.languages, "und") if languages is None else languages:
         stages.extractor.matcher(lang)
-    stages.detector.detect("warm up the detector before the workers fork")
+    if stages.detector is not None:
+        stages.detector.detect("warm up the detector before the workers fork")
     return stages
 
 
 def enrich(article: Article, stages: Stages) -> Article:
-    """Language, entities, actions: exactly what the Beam stages do to one article."""
-    article = detect_article_language(article, stages.detector)
+    """Entities and actions, as the Beam stages after language detection do to one article (its
+    language is detected beforehand, where the file is parsed)."""
     article = dataclasses.replace(article, entities=tuple(iter_entities(stages.extractor, article)))
     found = stages.actions.detect(article_text(article), article.lang, article.entities, article.published)
     return dataclasses.replace(article, actions=tuple(found))
@@ -145,11 +154,11 @@ def _in_pool() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _init_parser(spool_dir: str, in_pool: bool = True) -> None:
+def _init_parser(cfg: Config, spool_dir: str, in_pool: bool = True) -> None:
     if in_pool:
         _in_pool()
         os.nice(PARSER_NICE)
-    _worker.update(spool_dir=spool_dir, spool_out=None, spool_name=None)
+    _worker.update(cfg=cfg, spool_dir=spool_dir, spool_out=None, spool_name=None)
 
 
 def _init_worker(cfg: Config, spools: list[str], in_pool: bool = True) -> None:
@@ -167,25 +176,33 @@ class Spooled(NamedTuple):
     dead: list[DeadLetter]
     items: int
     spool: str
-    entries: list[tuple[tuple[float, str, int], tuple[float, str], str, str, int, int]]
+    entries: list[tuple[tuple[float, str, int], tuple[float, str], str, str, int, int, tuple[str, float]]]
+    languages: frozenset[str]  # detected in its articles: the matchers the enrichment needs
 
 
 def _parse_and_spool(path: str) -> Spooled:
-    """Parsing task: parse one file and append its articles to this process's own spool file."""
+    """Parsing task: parse one file, detect its articles' languages and append them to this
+    process's own spool file."""
+    detector = detector_for(_worker["cfg"])
     spool = _worker["spool_out"]
     if spool is None:
         fd, _worker["spool_name"] = tempfile.mkstemp(prefix="parsed-", suffix=".pickle", dir=_worker["spool_dir"])
         spool = _worker["spool_out"] = os.fdopen(fd, "wb")
     parsed = parse_file(path)
     entries = []
+    languages = set()
     for order, article in parsed.articles:
-        blob = pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
+        detected = detect_article_language(article, detector)
+        languages.add(detected.lang)
+        blob = pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)  # as parsed: duplicates are written so
         offset = spool.tell()
         spool.write(blob)
         guid, _ = guid_key(article)
-        entries.append((order, (article.published_ts, article.id), guid, article.link, offset, len(blob)))
+        language = (detected.lang, detected.lang_confidence)
+        entries.append((order, (article.published_ts, article.id), guid, article.link, offset, len(blob), language))
     spool.flush()  # a pool worker leaves through os._exit: nothing may wait in a buffer
-    return Spooled(parsed.read_ok, parsed.source, parsed.dead, parsed.items, _worker["spool_name"], entries)
+    spool_name = _worker["spool_name"]
+    return Spooled(parsed.read_ok, parsed.source, parsed.dead, parsed.items, spool_name, entries, frozenset(languages))
 
 
 def _read_spooled(spool: IO[bytes], offset: int, length: int) -> Article:
@@ -200,12 +217,18 @@ def _spool_in(spool: int) -> IO[bytes]:
     return files[spool]  # type: ignore[no-any-return]
 
 
-def _enrich_chunk(spans: list[tuple[int, int, int]]) -> bytes:
+Span = tuple[int, int, int, tuple[str, float]]  # spool, offset, length, (language, confidence)
+
+
+def _enrich_chunk(spans: list[Span]) -> bytes:
     """Worker task: read a chunk of spooled articles, enrich them, send them back in one pickle."""
-    if _worker.get("stages") is None:
-        _worker["stages"] = stages_for(_worker["cfg"])  # found in the cache the parent warmed before forking
+    if _worker.get("stages") is None:  # found in the cache the parent warmed before forking
+        _worker["stages"] = stages_for(_worker["cfg"], detector=False)
     stages = _worker["stages"]
-    done = [enrich(_read_spooled(_spool_in(spool), off, n), stages) for spool, off, n in spans]
+    done = [
+        enrich(dataclasses.replace(_read_spooled(_spool_in(spool), off, n), lang=lang, lang_confidence=conf), stages)
+        for spool, off, n, (lang, conf) in spans
+    ]
     return pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -237,7 +260,8 @@ class Outputs:
 
 
 class Indexed(NamedTuple):
-    """What this process keeps per parsed article: keys for de-duplication and order, and where it is spooled."""
+    """What this process keeps per parsed article: keys for de-duplication and order, where it is
+    spooled, and its detected language."""
 
     order: tuple[float, str, int]
     event: tuple[float, str]
@@ -246,6 +270,7 @@ class Indexed(NamedTuple):
     spool: int  # which spool file: each parsing process writes its own
     offset: int
     length: int
+    language: tuple[str, float]  # detected (language, confidence): set on the article when it is enriched
 
 
 def first_wins_by(entries: Iterable[Indexed], key: str) -> tuple[list[Indexed], list[Indexed]]:
@@ -294,13 +319,15 @@ def run_replay(
     try:
         ctx = multiprocessing.get_context("fork")
         if workers > 1:  # the files are parsed while this process builds the matchers
-            parsers = ctx.Pool(workers, initializer=_init_parser, initargs=(spool_dir,))
+            parsers = ctx.Pool(workers, initializer=_init_parser, initargs=(cfg, spool_dir))
             parsed: Iterable[Spooled] = parsers.imap(_parse_and_spool, files)
         else:
-            _init_parser(spool_dir, in_pool=False)
+            _init_parser(cfg, spool_dir, in_pool=False)
             parsed = map(_parse_and_spool, files)
-        warm(cfg)  # before forking the enrichment workers: they inherit the built matchers
-        counts, index, spools = _read_all(parsed, missing, out, progress)
+        stages = warm(cfg, languages=(), detector=False)
+        # each language's matchers are built as the parsed files show it, before the enrichment
+        # workers fork: they inherit them
+        counts, index, spools = _read_all(parsed, missing, out, progress, stages.extractor.matcher)
         if parsers is not None:  # every file is parsed and flushed: the parsers leave on their own
             parsers.close()
             parsers.join()
@@ -318,7 +345,7 @@ def run_replay(
         for entry in sorted(dropped + dropped_link, key=lambda e: e.order):
             out.write("duplicates", _read_spooled(_spool_in(entry.spool), entry.offset, entry.length))
         kept.sort(key=lambda e: e.event)
-        spans = [(e.spool, e.offset, e.length) for e in kept]
+        spans = [(e.spool, e.offset, e.length, e.language) for e in kept]
         del kept, dropped, dropped_link  # from here on, only where each article is spooled
         enriched = _enriched_in_order(spans, pool)
         _group_and_alert(enriched, cfg, out, progress)
@@ -348,6 +375,7 @@ def run_replay(
         "alerts": out.alerts,
         "alert_updates": out.updates,
         "files_read": counts["files_read"],
+        "languages": counts["languages"],  # detected in the input: the only ones whose matchers were built
         "workers": workers,
     }
 
@@ -360,12 +388,18 @@ def _exit_cleanly_on_sigterm() -> Any:
 
 
 def _read_all(
-    parsed: Iterable[Spooled], missing: list[DeadLetter], out: Outputs, progress: Progress
-) -> tuple[dict[str, int], list[Indexed], list[str]]:
-    """Index every parsed file's spooled articles; write sources and dead letters in file order."""
-    counts = {"items_read": 0, "empty_feeds": 0, "files_read": 0}
+    parsed: Iterable[Spooled],
+    missing: list[DeadLetter],
+    out: Outputs,
+    progress: Progress,
+    build: Callable[[str], Any],
+) -> tuple[dict[str, Any], list[Indexed], list[str]]:
+    """Index every parsed file's spooled articles; write sources and dead letters in file order;
+    ``build`` each language the articles are in, once, as it first appears (``counts["languages"]``)."""
+    counts: dict[str, Any] = {"items_read": 0, "empty_feeds": 0, "files_read": 0}
     index: list[Indexed] = []
     spools: dict[str, int] = {}
+    built: set[str] = set()
     for letter in missing:
         out.write("dead_letter", letter)
     for result in parsed:
@@ -380,12 +414,19 @@ def _read_all(
         if result.items == 0 and not result.dead:
             counts["empty_feeds"] += 1
         out.write("sources", result.source)
+        for lang in sorted(result.languages - built):
+            build(lang)
+            built.add(lang)
         spool = spools.setdefault(result.spool, len(spools))
-        index.extend(Indexed(o, event, guid, link, spool, off, n) for o, event, guid, link, off, n in result.entries)
+        index.extend(
+            Indexed(o, event, guid, link, spool, off, n, language)
+            for o, event, guid, link, off, n, language in result.entries
+        )
+    counts["languages"] = sorted(built)
     return counts, index, list(spools)
 
 
-def _enriched_in_order(spans: list[tuple[int, int, int]], pool: Any) -> Iterator[Article]:
+def _enriched_in_order(spans: list[Span], pool: Any) -> Iterator[Article]:
     """Enriched articles in the order of ``spans``, with at most a few chunks in flight at once."""
     chunks = (spans[i : i + CHUNK] for i in range(0, len(spans), CHUNK))
     if pool is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -32,6 +33,16 @@ def test_two_workers_write_the_same_bytes_as_one(inputs, config, tmp_path):
     assert {k: v for k, v in one.items() if k != "workers"} == {k: v for k, v in two.items() if k != "workers"}
     for name in OUTPUT_FILES:
         assert (tmp_path / "one" / f"{name}.jsonl").read_bytes() == (tmp_path / "two" / f"{name}.jsonl").read_bytes()
+    written = {json.loads(line)["lang"] for line in (tmp_path / "one" / "articles.jsonl").open(encoding="utf-8")}
+    assert len(written) >= 3 and written <= set(one["languages"]) <= {*config.languages, "und"}
+
+
+def test_only_the_languages_of_the_input_get_matchers(config, tmp_path):
+    """Languages are detected where the files are parsed, so a replay of the seeds (English and
+    Indonesian) builds two languages' matchers, not every configured one's."""
+    summary = run_replay([str(ROOT / "seeds")], tmp_path / "seeds", config, workers=2)
+    assert summary["languages"] == ["en", "id"]
+    assert summary["articles"] == 2 and summary["alerts"] >= 2
 
 
 def test_replay_gives_the_lines_of_the_beam_graph(inputs, config, tmp_path):
