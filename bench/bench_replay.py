@@ -6,11 +6,12 @@
 The corpus is the gold corpus copied with shifted dates (``scale_corpus.py``) up to ``--size``
 articles. In one run this measures:
 
-- **floor**: per-article CPU cost of each stage in this process (feed parsing, language ID, entity
-  extraction, action detection), on a sample of the same articles: the per-core rate a replay
-  could reach with no overhead at all;
-- **replay**: ``crosswire replay --workers 1`` and ``--workers N`` as a user runs them,
-  interleaved, medians of ``--runs``; the headline is replay rate / (floor x N);
+- **floor**: per-article CPU cost of each stage (feed parsing, language ID, entity extraction,
+  action detection), on a sample of the same articles, in a fresh process (caches as cold as a
+  replay's): the per-core rate a replay could reach with no overhead at all;
+- **replay**: ``crosswire replay --workers 1`` and ``--workers N`` as a user runs them;
+- each of ``--runs`` rounds measures the floor, then both replays, so a machine that speeds up
+  or slows down moves them alike; the headline is the median replay rate / (median floor x N);
 - **memory**: peak proportional set size (PSS: shared pages counted once) of the replay's
   process tree, and of its largest process, at each of ``--memory-sizes``.
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import math
 import os
 import resource
@@ -117,6 +119,13 @@ def _kib(pid: int, field: str, name: str) -> int:
     return 0
 
 
+def floor_in_a_fresh_process(feeds: Path, sample: int) -> dict[str, float]:
+    """``floor`` measured by a new interpreter: each measurement starts from cold caches."""
+    cmd = [sys.executable, "-m", "bench.bench_replay", "--floor-of", str(feeds), "--sample", str(sample)]
+    done = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
 def replay(feeds: Path, workers: int, out: Path) -> dict[str, float]:
     """One ``crosswire replay`` as a user runs it: articles/s, peak PSS of its tree, CPU it got."""
     shutil.rmtree(out, ignore_errors=True)
@@ -160,20 +169,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=SHARED / "corpus-dev")
     ap.add_argument("--scaler", type=Path, default=SHARED / "eval" / "scale_corpus.py")
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "crosswire-bench")
+    ap.add_argument("--floor-of", type=Path, default=None, help=argparse.SUPPRESS)  # one floor, as JSON
     args = ap.parse_args(argv)
+    if args.floor_of is not None:
+        print(json.dumps(floor(args.floor_of, args.sample)))
+        return 0
     args.work.mkdir(parents=True, exist_ok=True)
     feeds = scaled(args.corpus, args.size, args.scaler, args.work)
     print(f"machine: {os.cpu_count()} CPUs, load average at start {os.getloadavg()[0]:.1f}")
 
-    per = floor(feeds, args.sample)
-    per_core = 1000 / per["total"]
-    stages = ", ".join(f"{k} {v:.2f}" for k, v in per.items() if k != "total")
-    print(f"floor: {per['total']:.2f} CPU ms/article ({stages}) = {per_core:.0f} articles/s/core")
-
+    floors: list[dict[str, float]] = []
     runs: dict[int, list[dict[str, float]]] = {1: [], args.workers: []}
     for _ in range(args.runs):
+        floors.append(floor_in_a_fresh_process(feeds, args.sample))
         for workers in runs:
             runs[workers].append(replay(feeds, workers, args.work / "out"))
+    per = {stage: statistics.median(f[stage] for f in floors) for stage in floors[0]}
+    per_core = 1000 / per["total"]
+    stages = ", ".join(f"{k} {v:.2f}" for k, v in per.items() if k != "total")
+    each = " / ".join(f"{f['total']:.2f}" for f in floors)
+    print(f"floor: {per['total']:.2f} CPU ms/article, median of {each} ({stages}) = {per_core:.0f} articles/s/core")
     for workers, results in runs.items():
         rate = statistics.median(r["rate"] for r in results)
         cpu_rate = statistics.median(r["cpu_rate"] for r in results)
