@@ -70,6 +70,7 @@ record (old id -> surviving id) that the alert stage must honour, so ids are no 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import heapq
 import math
@@ -287,6 +288,7 @@ _NAME_STOPWORDS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and asked again for every article naming the entity
 def features_of(entity_id: str, kind: str) -> tuple[str, ...]:
     """Features an entity id contributes: itself, or the words of a person's or place's name.
 
@@ -391,14 +393,15 @@ class DocFreq:
         if group is not None:
             value, at = self.group_n.get(group, (0.0, now))
             self.group_n[group] = (self._decay(value, at, now) + 1.0, max(at, now))
+        df, half_life = self.df, self.half_life_s
         for eid in ids:
-            known = self.df.get(eid)
+            known = df.get(eid)
             if known is None:
-                self.df[eid] = (1.0, now)
+                df[eid] = (1.0, now)
                 heapq.heappush(self.due, (self._due(1.0, now), eid))
             else:
-                value, at = known
-                self.df[eid] = (self._decay(value, at, now) + 1.0, max(at, now))
+                value, at = known  # _decay, inlined: ~90 ids an article
+                df[eid] = (value * 0.5 ** (max(0.0, now - at) / half_life) + 1.0, max(at, now))
 
     def idf(self, eid: str, now: float, prior: float = 0.0, group: str | None = None) -> float:
         """ln((1 + n) / (1 + df)) + 1; ``prior`` documents that lack the id are added to n, so
@@ -414,12 +417,14 @@ class DocFreq:
             g_value, g_at = self.group_n.get(group, (0.0, now))
             n = self._decay(g_value, g_at, now) + prior
         out = {}
+        df, half_life, prune_below, log = self.df, self.half_life_s, self.prune_below, math.log
+        absent = (0.0, now)
         for eid in ids:
-            value, at = self.df.get(eid, (0.0, now))
-            count = self._decay(value, at, now)
-            if count < self.prune_below:
+            value, at = df.get(eid, absent)
+            count = value * 0.5 ** (max(0.0, now - at) / half_life)  # _decay, inlined
+            if count < prune_below:
                 count = 0.0
-            out[eid] = math.log((1.0 + n) / (1.0 + count)) + 1.0
+            out[eid] = log((1.0 + n) / (1.0 + count)) + 1.0
         return out
 
     def prune(self, now: float) -> None:
@@ -488,9 +493,12 @@ class TermAnalyzer:
         self.extra_stops = {str(k): [str(w) for w in v or ()] for k, v in stop_words.items()}
         self.min_length = int(min_length)
         self._per_lang: dict[str, tuple[Any, frozenset[str], dict[str, str]]] = {}
+        # per language: word -> its term ("" for none); a mention's text -> its terms
+        self._terms: dict[str, dict[str, str]] = {}
+        self._mentions: dict[str, dict[str, tuple[str, ...]]] = {}
 
     def __getstate__(self) -> dict[str, Any]:  # stemmers are rebuilt where they are used
-        return {**self.__dict__, "_per_lang": {}}
+        return {**self.__dict__, "_per_lang": {}, "_terms": {}, "_mentions": {}}
 
     def _language(self, lang: str) -> tuple[Any, frozenset[str], dict[str, str]]:
         known = self._per_lang.get(lang)
@@ -523,6 +531,32 @@ class TermAnalyzer:
             key = cache.get(word)
             out.append((key or None) if key is not None else self.stem(lang, word))  # "": no term
         return out
+
+    def term_keys(self, lang: str, words: Iterable[str]) -> list[str]:
+        """The term of each word, ``t:<lang>:<stem>``, or "" for none (a stop word, a short word):
+        ``stem`` with the key made once a word, not once an occurrence."""
+        terms = self._terms.setdefault(lang, {})
+        out = []
+        for word in words:
+            term = terms.get(word)
+            if term is None:
+                key = self.stem(lang, word)
+                term = f"t:{lang}:{key}" if key is not None else ""
+                if len(terms) < 200_000:
+                    terms[word] = term
+            out.append(term)
+        return out
+
+    def mention_terms(self, lang: str, text: str) -> tuple[str, ...]:
+        """The terms of an entity mention's text ("Moldova", "Maia Sandu"), once a text: the same
+        names come back article after article."""
+        mentions = self._mentions.setdefault(lang, {})
+        terms = mentions.get(text)
+        if terms is None:
+            terms = tuple(t for t in self.term_keys(lang, self.words(lang, text)) if t)
+            if len(mentions) < 200_000:
+                mentions[text] = terms
+        return terms
 
     def words(self, lang: str, text: str) -> list[str]:
         """The lower-cased words of ``text``; in a language written without spaces (``character_bigrams``:
@@ -562,10 +596,9 @@ class TermAnalyzer:
                     if n == 0:
                         title_terms.add("n:" + digits)
             words = self.words(lang, part)
-            for word, key in zip(words, self.stems(lang, words), strict=True):
-                if key is None:
+            for word, term in zip(words, self.term_keys(lang, words), strict=True):
+                if not term:
                     continue
-                term = f"t:{lang}:{key}"
                 tf[term] = tf.get(term, 0) + 1
                 if n == 0 and word not in label_words:
                     title_terms.add(term)
@@ -935,11 +968,9 @@ class StoryGrouper:
     def _entity_terms(self, article: Article) -> set[str]:
         """The content terms that the article's entity mentions consist of ("Moldova", "Sandu")."""
         lang = article.lang or "und"
-        out = set()
+        out: set[str] = set()
         for ent in article.entities:
-            for key in self.analyzer.stems(lang, self.analyzer.words(lang, ent.text or "")):
-                if key is not None:
-                    out.add(f"t:{lang}:{key}")
+            out.update(self.analyzer.mention_terms(lang, ent.text or ""))
         return out
 
     def _clash_label(self, label: str | None, topics: Mapping[str, float]) -> str | None:

@@ -658,6 +658,23 @@ def test_stems_of_a_text_are_the_stem_of_each_word(config):
     assert fresh.stems("en", words)[0] is None
 
 
+def test_term_keys_and_mention_terms_are_the_prefixed_stems(config):
+    from transforms.stories import TermAnalyzer
+
+    analyzer = TermAnalyzer(config["stemmers"], config["stop_words"], config["min_term_length"])
+    words = ["which", "elections", "election", "ab", "2024", "which", "earthquakes", "elections"]
+    expected = [f"t:en:{key}" if key is not None else "" for key in analyzer.stems("en", words)]
+    assert analyzer.term_keys("en", words) == analyzer.term_keys("en", words) == expected  # cold, then cached
+    assert expected[0] == "" and expected[1] == expected[2] != ""
+    for text in ("Maia Sandu", "the Elections Commission", "Moldova", ""):
+        terms = tuple(t for t in expected_terms(analyzer, "en", text) if t)
+        assert analyzer.mention_terms("en", text) == analyzer.mention_terms("en", text) == terms
+
+
+def expected_terms(analyzer, lang, text):
+    return [f"t:{lang}:{key}" for key in analyzer.stems(lang, analyzer.words(lang, text)) if key is not None]
+
+
 def test_terms_count_each_sentence_once_and_keep_numbers(analyzer):
     text = "Earthquake kills 1,240 in Valdora"
     a = dataclasses_replace(article("e", 0, "en", text), summary=text, body=text + ". Rescuers search the rubble.")
