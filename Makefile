@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/seeds
 # `make bench`: corpus size for the throughput runs, runs per figure, sizes for the memory curve.
-BENCH_SIZE   ?= 2200
+BENCH_SIZE   ?= 25850
 BENCH_RUNS   ?= 3
 BENCH_MEMORY ?= 10000,25800
 
