@@ -18,7 +18,9 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 _BUILT: dict[tuple[str, str], Any] = {}
-_LOCK = threading.Lock()
+# Re-entrant: a build may ask for another built object (the action detector for its compiled
+# languages), and must find it, or build it, from the same thread.
+_LOCK = threading.RLock()
 
 
 def config_key(config: Any) -> str:

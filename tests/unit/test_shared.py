@@ -20,6 +20,28 @@ def test_built_once_builds_once_per_configuration():
     assert a is b and a is not c and calls == ["a", "c"]
 
 
+def test_a_build_may_use_another_built_object(config):
+    """The action detector asks for its compiled languages while it is being built: with a lexicon
+    whose languages are not compiled yet, that nested build must not wait for itself."""
+    import copy
+    import threading
+
+    from transforms.actions import ActionDetector
+
+    shared.clear()
+    lexicon = copy.deepcopy(config.lexicon)
+    lexicon["cue_window"] = 81  # another configuration: nothing of it is built yet
+    built: list[ActionDetector] = []
+    key = shared.config_key(lexicon)
+    thread = threading.Thread(
+        target=lambda: built.append(shared.built_once("actions", key, lambda: ActionDetector(lexicon))), daemon=True
+    )
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive(), "the nested build waited for the lock its own thread holds"
+    assert built and built[0].langs is shared.built_once("action-languages", key, dict)
+
+
 def test_dofn_instances_and_bundles_share_the_built_stages(config):
     """The DirectRunner calls setup() per bundle in streaming; each call must not rebuild."""
     first, second = ExtractEntitiesFn(config.gazetteer), ExtractEntitiesFn(config.gazetteer)
