@@ -97,14 +97,12 @@ def stages_for(cfg: Config, detector: bool = True) -> Stages:
     )
 
 
-def warm(cfg: Config, languages: Iterable[str] | None = None, detector: bool = True) -> Stages:
-    """Build everything a worker needs before forking, so workers inherit it instead of rebuilding:
-    the matchers of ``languages`` (default: every configured one, and ``und``)."""
-    stages = stages_for(cfg, detector)
-    for lang in (*cfg.languages, "und") if languages is None else languages:
+def warm(cfg: Config) -> Stages:
+    """Build every stage of every configured language (live mode, benches): nothing is built later."""
+    stages = stages_for(cfg)
+    for lang in (*cfg.languages, "und"):
         stages.extractor.matcher(lang)
-    if stages.detector is not None:
-        stages.detector.detect("warm up the detector before the workers fork")
+    stages.detector.detect("warm up the detector")
     return stages
 
 
@@ -194,7 +192,8 @@ def _parse_and_spool(path: str) -> Spooled:
     for order, article in parsed.articles:
         detected = detect_article_language(article, detector)
         languages.add(detected.lang)
-        blob = pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)  # as parsed: duplicates are written so
+        # spooled as parsed, its language beside it: a duplicate is written as the Beam graph writes it
+        blob = pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
         offset = spool.tell()
         spool.write(blob)
         guid, _ = guid_key(article)
@@ -324,10 +323,10 @@ def run_replay(
         else:
             _init_parser(cfg, spool_dir, in_pool=False)
             parsed = map(_parse_and_spool, files)
-        stages = warm(cfg, languages=(), detector=False)
         # each language's matchers are built as the parsed files show it, before the enrichment
         # workers fork: they inherit them
-        counts, index, spools = _read_all(parsed, missing, out, progress, stages.extractor.matcher)
+        extractor = stages_for(cfg, detector=False).extractor
+        counts, index, spools = _read_all(parsed, missing, out, progress, extractor.matcher)
         if parsers is not None:  # every file is parsed and flushed: the parsers leave on their own
             parsers.close()
             parsers.join()

@@ -387,9 +387,9 @@ class _PhraseKeys:
     segmenter, other whitespace, a special case that spans a space) is tokenized whole.
 
     Most words are one token: spaCy only splits a word that is a special case or that its
-    prefix, suffix or infix patterns match. Such a word is checked against those patterns, as
-    spaCy's own algorithm would, instead of being tokenized (which makes a Doc and a lexeme per
-    word: half of a build's time); any match, and spaCy tokenizes it.
+    prefix, suffix or infix patterns match. So each word is first checked against those rules, in
+    the order spaCy's own algorithm applies them, instead of being tokenized (which makes a Doc and
+    a lexeme per word: half of a build's time); if any rule applies, spaCy tokenizes it.
     """
 
     def __init__(self, tokenize: Any, units: Callable[[Any], list[tuple[str, int, int, str]]], spaced: tuple[str, ...]):
