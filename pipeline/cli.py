@@ -44,16 +44,16 @@ def add_config_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang-backend", default="fasttext", choices=("fasttext", "lingua", "langdetect"))
 
 
-def load_config_from(args: argparse.Namespace) -> Any:
+def load_config_from(args: argparse.Namespace, compile_patterns: bool = True) -> Any:
     from pipeline.config import load_config
 
-    return load_config(args.config_dir, args.lang_backend, args.tracked)
+    return load_config(args.config_dir, args.lang_backend, args.tracked, compile_patterns)
 
 
 def replay_main(args: argparse.Namespace) -> int:
     from pipeline.replay import run_replay
 
-    cfg = load_config_from(args)
+    cfg = load_config_from(args, compile_patterns=False)  # the replay compiles them beside its parsing
     started = time.monotonic()
     if sys.stderr.isatty() and not args.quiet:  # a live display; never in a pipe, a file or CI
         from pipeline.progress import ReplayProgress

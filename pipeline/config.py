@@ -7,6 +7,7 @@ the transform that uses it.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -313,8 +314,12 @@ def load_config(
     config_dir: Path | None = None,
     lang_backend: str = "fasttext",
     tracked_path: str | Path | None = None,
+    compile_patterns: bool = True,
 ) -> Config:
-    """Read and check every configuration file; fail fast with a message naming the file."""
+    """Read and check every configuration file; fail fast with a message naming the file.
+
+    ``compile_patterns=False`` leaves the action patterns to ``compile_action_patterns``, for a
+    caller that has other work to start first (the replay starts parsing the files)."""
     from transforms.actions import load_lexicon
     from transforms.entities import load_gazetteer
     from transforms.language import BACKENDS
@@ -334,7 +339,7 @@ def load_config(
     languages = tuple(settings.get("languages") or DEFAULT_LANGUAGES)
     try:
         gazetteer = load_gazetteer(config_dir)
-        lexicon = load_lexicon(config_dir)
+        lexicon = load_lexicon(config_dir, compile_patterns)
         stories = load_story_config(config_dir)
     except (ValueError, OSError, yaml.YAMLError) as exc:  # the loaders' own checks, as one line
         raise ConfigError(" ".join(str(exc).split())) from None
@@ -349,3 +354,14 @@ def load_config(
         lexicon=lexicon,
         stories=stories,
     )
+
+
+def compile_action_patterns(cfg: Config) -> None:
+    """Compile the action lexicon's patterns once in this process (a no-op when ``load_config``
+    did); a bad one is a ``ConfigError``, as it would have been there."""
+    from transforms.actions.lexicon import compiled_languages
+
+    try:
+        compiled_languages(cfg.lexicon)
+    except (ValueError, re.error) as exc:
+        raise ConfigError(f"{cfg.config_dir / 'actions.yaml'}: " + " ".join(str(exc).split())) from None

@@ -193,3 +193,21 @@ def test_lingua_backend_replays_the_seeds(tmp_path):
     articles = read_jsonl(tmp_path / "articles.jsonl")
     assert sorted(a["lang"] for a in articles) == ["en", "id"]
     assert all(a["lang_confidence"] >= 0.5 for a in articles)
+
+
+def test_a_bad_action_pattern_stops_the_replay_with_one_line_and_exit_2(tmp_path):
+    """The replay compiles the action patterns beside its parsing, not in ``load_config``: a
+    broken one must still be a configuration error, not a traceback."""
+    import shutil
+
+    import yaml
+
+    configs = tmp_path / "configs"
+    shutil.copytree(ROOT / "configs", configs)
+    lexicon = yaml.safe_load((configs / "actions.yaml").read_text(encoding="utf-8"))
+    lexicon["triggers"]["expel_diplomat"]["en"]["verb"].append("expel(")
+    (configs / "actions.yaml").write_text(yaml.safe_dump(lexicon, allow_unicode=True), encoding="utf-8")
+    result = replay(ROOT / "seeds", out=tmp_path / "out", extra=("--config-dir", str(configs), "--quiet"))
+    assert result.returncode == 2, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"crosswire: configuration error: {configs / 'actions.yaml'}: "), line

@@ -74,10 +74,11 @@ GRAMMAR_SECTIONS: tuple[str, ...] = (
 FLAGS = re.IGNORECASE | re.UNICODE
 
 
-def load_lexicon(config_dir: Path) -> dict[str, Any]:
+def load_lexicon(config_dir: Path, compile_patterns: bool = True) -> dict[str, Any]:
     """Read ``configs/actions.yaml`` once at launch; fail fast with a clear message.
 
-    Returns plain, picklable data (dicts, lists, strings) for the DoFn constructor.
+    Returns plain, picklable data (dicts, lists, strings) for the DoFn constructor. Its patterns
+    are compiled here too, unless the caller compiles them later itself (``compiled_languages``).
     """
     path = Path(config_dir) / "actions.yaml"
     if not path.is_file():
@@ -105,7 +106,8 @@ def load_lexicon(config_dir: Path) -> dict[str, Any]:
             problems.append(f"grammar.{section} missing")
     if problems:
         raise ValueError(f"{path}: " + "; ".join(problems))
-    compiled_languages(lexicon)  # a bad pattern fails here, at launch, not on a worker
+    if compile_patterns:
+        compiled_languages(lexicon)  # a bad pattern fails here, at launch, not on a worker
     return lexicon
 
 
