@@ -158,7 +158,7 @@ def misgrouped(
         a = by_id.get(k)
         if a is None:
             return f"    {k} (missing)"
-        label = topic_label(topic_scores(a, grouper.patterns, grouper.topic_title_weight), grouper.diplomatic)
+        label = topic_label(topic_scores(a, grouper.topics, grouper.topic_title_weight), grouper.diplomatic)
         ids = sorted({e.id for e in a.entities})
         body = "body" if a.body else "no body"
         return f"    {k} {a.lang} [{gold[k]}] ({body}, {label}) {a.title[:70]!r}\n        {ids}"

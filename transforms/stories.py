@@ -188,7 +188,13 @@ def keyword_alternatives(keywords: Iterable[str]) -> list[tuple[str, bool, str]]
 
 
 def keyword_pattern(keywords: Iterable[str]) -> re.Pattern[str] | None:
-    """One regex for a topic's keywords (``keyword_alternatives``), at the start of a word.
+    """One regex for a topic's keywords (``keyword_alternatives``), at the start of a word."""
+    body = _keyword_groups(keywords)
+    return None if body is None else re.compile(r"(?<!\w)(?:" + body + ")")
+
+
+def _keyword_groups(keywords: Iterable[str]) -> str | None:
+    """The alternation of ``keyword_pattern``, keywords grouped by their first character.
 
     It matches exactly what ``(?<!\\w)(?:k1|k2|...)`` matches, but with the keywords grouped by
     their first character (``d(?:iplomat\\w*|...)|e(?:...)``): at each word the regex engine
@@ -218,27 +224,88 @@ def keyword_pattern(keywords: Iterable[str]) -> re.Pattern[str] | None:
     heads = [regex for _, wild, regex in alternatives if wild]
     if heads:
         groups.append(r"[^\W" + "".join(re.escape(c) for c in firsts) + "](?:" + "|".join(heads) + ")")
-    return re.compile(r"(?<!\w)(?:" + "|".join(groups) + ")")
+    return "|".join(groups)
 
 
-def compile_topics(topics: Mapping[str, Any]) -> dict[str, re.Pattern[str]]:
+class Topics:
+    """Each topic's keyword pattern, and where in a text any of them may match.
+
+    ``hits`` counts what ``pattern.findall`` counts for every topic, in one scan of the text
+    instead of one a topic: every keyword match starts at a word where the union of all topics'
+    keywords matches (a zero-width lookahead, so one topic's match hides no other's start), and
+    from these few starts each topic's pattern is tried in order, past its previous match's end.
+    """
+
+    def __init__(self, patterns: dict[str, re.Pattern[str]], keywords: Iterable[str]):
+        self.patterns = patterns  # config order kept
+        self.any_start = keyword_starts(keywords)
+
+    def hits(self, text: str) -> dict[str, int]:
+        """Topic -> number of non-overlapping keyword matches in ``text`` (topics with none left out)."""
+        if self.any_start is None:
+            return {}
+        starts = [m.start() for m in self.any_start.finditer(text)]
+        counts: dict[str, int] = {}
+        for name, pattern in self.patterns.items():
+            n = end = 0
+            for start in starts:
+                if start >= end and (m := pattern.match(text, start)) is not None:
+                    n += 1
+                    end = m.end()
+            if n:
+                counts[name] = n
+        return counts
+
+
+def keyword_starts(keywords: Iterable[str]) -> re.Pattern[str] | None:
+    """A zero-width regex that matches at every word where one of ``keywords`` may start (and
+    maybe at a few more): their first words as one trie, so a word that starts no keyword is
+    left after a few characters. Where it matches, the topic patterns decide."""
+    trie: dict[str, Any] = {}
+    heads: dict[str, Any] = {}
+    for keyword in {fold(str(k)).strip() for k in keywords if str(k).strip()}:
+        first = keyword.split()[0]
+        if not first.strip("*"):
+            continue  # keyword_alternatives leaves it out too
+        node = heads if first.startswith("*") and len(first) > 1 else trie
+        word = first[1:] if node is heads else first
+        for char in word.rstrip("*") if word.endswith("*") else word:
+            node = node.setdefault(char, {})
+        if node.get("") != "any ending":  # a stem takes every ending, its exact word's too
+            node[""] = "any ending" if word.endswith("*") else "word end"
+
+    def regex(node: dict[str, Any]) -> str:
+        if node.get("") == "any ending":
+            return ""  # whatever follows: a start
+        alternatives = [re.escape(char) + regex(child) for char, child in sorted(node.items()) if char]
+        if node.get("") == "word end":
+            alternatives.append(r"(?![^\W_])")  # a word ends here (or "_" joins the next one)
+        return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+
+    branches = ([regex(trie)] if trie else []) + ([r"\w*" + regex(heads)] if heads else [])
+    return re.compile(r"(?<!\w)(?=" + "|".join(branches) + ")") if branches else None
+
+
+def compile_topics(topics: Mapping[str, Any]) -> Topics:
     """Topic name -> pattern over the keywords of every language (config order kept)."""
     compiled: dict[str, re.Pattern[str]] = {}
+    every: list[str] = []
     for name, per_lang in topics.items():
         words = [w for ws in (per_lang or {}).values() for w in (ws or [])] if isinstance(per_lang, dict) else per_lang
         pattern = keyword_pattern(words or [])
         if pattern is not None:
             compiled[str(name)] = pattern
-    return compiled
+            every.extend(words)
+    return Topics(compiled, every)
 
 
-def topic_scores(article: Article, patterns: Mapping[str, re.Pattern[str]], title_weight: float) -> dict[str, float]:
+def topic_scores(article: Article, topics: Topics, title_weight: float) -> dict[str, float]:
     """Keyword hits per topic; the title counts ``title_weight`` times (it says what the piece is)."""
-    title = fold(article.title or "")
-    rest = fold("\n".join(part for part in (article.summary, article.body) if part))
+    title = topics.hits(fold(article.title or ""))
+    rest = topics.hits(fold("\n".join(part for part in (article.summary, article.body) if part)))
     scores: dict[str, float] = {}
-    for name, pattern in patterns.items():
-        hits = title_weight * len(pattern.findall(title)) + len(pattern.findall(rest))
+    for name in topics.patterns:
+        hits = title_weight * title.get(name, 0) + rest.get(name, 0)
         if hits:
             scores[name] = hits
     return scores
@@ -862,7 +929,7 @@ class StoryGrouper:
         self.max_postings = int(cfg["max_postings"])
         self.max_shared = int(cfg["max_shared_entities"])
         self.diplomatic = str(cfg["diplomatic_topic"])
-        self.patterns = compile_topics(cfg["topics"] or {})
+        self.topics = compile_topics(cfg["topics"] or {})
         self._half_life_s = float(cfg["idf_half_life_days"]) * 86400.0
         self._prune_below = float(cfg["df_prune_below"])
         self.max_probe = int(cfg["max_probe"])
@@ -937,7 +1004,7 @@ class StoryGrouper:
             above = f_idf - self.common_idf
             if above > 0:
                 rarity[f] = min(1.0, above / span) if span > 0 else 1.0
-        topics = topic_scores(article, self.patterns, self.topic_title_weight)
+        topics = topic_scores(article, self.topics, self.topic_title_weight)
         salience = {eid: bag.weights[eid] for eid, (kind, _) in bag.entities.items() if kind == "country"}
         return Vectorized(vector, bag.entities, topics, title_countries(article), salience, lang, terms, probe, rarity)
 

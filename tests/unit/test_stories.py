@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from transforms.entities.engine import fold
 from transforms.records import Action, Article, Entity, stable_id
 from transforms.stories import (
     DocFreq,
     StoryGrouper,
+    compile_topics,
     entity_bag,
     event_order,
     features_of,
@@ -307,7 +309,7 @@ def test_topic_labels_on_titles(config):
     grouper = StoryGrouper(config)
 
     def label(title: str, body: str = "") -> str | None:
-        scores = topic_scores(article("x", 0, "en", title, body=body), grouper.patterns, grouper.topic_title_weight)
+        scores = topic_scores(article("x", 0, "en", title, body=body), grouper.topics, grouper.topic_title_weight)
         return topic_label(scores, "diplomacy")
 
     assert label("Sweden summons Iran's ambassador") == "diplomacy"
@@ -338,6 +340,25 @@ def test_keyword_pattern_matches_what_one_plain_alternation_matches(config):
         for _ in range(400):
             text = "".join(rng.choice(pieces) + rng.choice(["", " ", "", "-"]) for _ in range(12))
             assert grouped.findall(text) == plain.findall(text), text
+
+
+def test_one_scan_counts_what_each_topic_pattern_finds(config):
+    """``Topics.hits`` scans a text once for where any keyword may start; it must count what each
+    topic's own ``findall`` counts, on the configured topics and texts made of their keywords,
+    stems with other endings, compounds, multi-word keywords broken by punctuation and "_"."""
+    topics = compile_topics(config["topics"])
+    assert topics.any_start is not None
+    rng = random.Random(11)
+    keywords = [w for per_lang in config["topics"].values() for ws in per_lang.values() for w in ws]
+    pieces = [fold(k.replace("*", "")) for k in keywords] + ["o", "s", "x", "-", "_", "1", "ü", "grens", "", "'"]
+    checked = 0
+    for _ in range(3000):
+        joins = ["", " ", " ", "-", ". ", "_"]
+        text = "".join(rng.choice(pieces) + rng.choice(joins) for _ in range(rng.randint(1, 12)))
+        expected = {name: len(p.findall(text)) for name, p in topics.patterns.items() if p.findall(text)}
+        assert topics.hits(text) == expected, text
+        checked += bool(expected)
+    assert checked > 1000  # most texts hold a keyword: the counts were compared, not only empty ones
 
 
 def test_title_entities_weigh_more_and_tf_is_damped(config):
@@ -432,7 +453,7 @@ def test_corpus_dev_grouping_with_the_real_extractor(mode):
 
 def _label(config, title: str, body: str = "", lang: str = "en") -> str | None:
     grouper = StoryGrouper(config)
-    scores = topic_scores(article("x", 0, lang, title, body=body), grouper.patterns, grouper.topic_title_weight)
+    scores = topic_scores(article("x", 0, lang, title, body=body), grouper.topics, grouper.topic_title_weight)
     return topic_label(scores, "diplomacy")
 
 
