@@ -7,7 +7,7 @@ OUT    ?= out/seeds
 # `make bench`: corpus size for the throughput runs, runs per figure, sizes for the memory curve.
 BENCH_SIZE   ?= 25850
 BENCH_RUNS   ?= 3
-BENCH_MEMORY ?= 10000,25800
+BENCH_MEMORY ?= 10000,25850,50000,100000
 
 .PHONY: install run test lint pubsub-fake browser demo clean bench
 

@@ -13,7 +13,8 @@ articles. In one run this measures:
 - each of ``--runs`` rounds measures the floor, then both replays, so a machine that speeds up
   or slows down moves them alike; the headline is the median replay rate / (median floor x N);
 - **memory**: peak proportional set size (PSS: shared pages counted once) of the replay's
-  process tree, and of its largest process, at each of ``--memory-sizes``.
+  process tree, and of its largest process, at each of ``--memory-sizes``, in runs of their own
+  (sampling PSS costs CPU, so the timed runs do not).
 
 The machine may be shared: the load average and the CPU the replay got are printed beside.
 """
@@ -126,8 +127,11 @@ def floor_in_a_fresh_process(feeds: Path, sample: int) -> dict[str, float]:
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def replay(feeds: Path, workers: int, out: Path) -> dict[str, float]:
-    """One ``crosswire replay`` as a user runs it: articles/s, peak PSS of its tree, CPU it got."""
+def replay(feeds: Path, workers: int, out: Path, memory: bool = False) -> dict[str, float]:
+    """One ``crosswire replay`` as a user runs it: articles/s, CPU it got and, with ``memory``, the
+    peak PSS of its process tree. Reading PSS makes the kernel walk every page of the replay's
+    processes (~20 ms of CPU four times a second, on the cores the replay runs on), so the runs
+    that time the replay do not sample it."""
     shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, "-m", "pipeline.cli", "replay", str(feeds), "--out", str(out), "--quiet"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -137,10 +141,11 @@ def replay(feeds: Path, workers: int, out: Path) -> dict[str, float]:
         [*cmd, "--workers", str(workers)], cwd=ROOT, stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)}
     )
     peak_tree = peak_one = 0
-    while proc.poll() is None:
+    while memory and proc.poll() is None:
         pss = [_kib(p, "Pss:", "smaps_rollup") for p in _tree(proc.pid)]
         peak_tree, peak_one = max(peak_tree, sum(pss)), max(peak_one, max(pss, default=0))
         time.sleep(0.25)
+    proc.wait()
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
@@ -197,14 +202,13 @@ def main(argv: list[str] | None = None) -> int:
             f"= {rate / (per_core * workers):.0%} of floor x {workers}; {cpu_rate:.0f} articles per CPU-second "
             f"= {cpu_rate / per_core:.0%} of floor; "
             f"cores used {statistics.median(r['cores_used'] for r in results):.2f}; "
-            f"peak PSS {max(r['pss_tree_mib'] for r in results):.0f} MiB; "
             f"load {statistics.median(r['load'] for r in results):.1f}"
         )
     speedup = statistics.median(r["rate"] for r in runs[args.workers]) / statistics.median(r["rate"] for r in runs[1])
     print(f"speed-up with {args.workers} workers: {speedup:.2f}x")
 
     for size in [int(s) for s in args.memory_sizes.split(",") if s]:
-        result = replay(scaled(args.corpus, size, args.scaler, args.work), args.workers, args.work / "out")
+        result = replay(scaled(args.corpus, size, args.scaler, args.work), args.workers, args.work / "out", memory=True)
         print(
             f"memory at {result['articles']} articles: peak PSS {result['pss_tree_mib']:.0f} MiB for the process tree, "
             f"{result['pss_max_mib']:.0f} MiB its largest process; {result['rate']:.0f} articles/s"
