@@ -10,8 +10,13 @@ articles. In one run this measures:
   action detection), on a sample of the same articles, in a fresh process (caches as cold as a
   replay's): the per-core rate a replay could reach with no overhead at all;
 - **replay**: ``crosswire replay --workers 1`` and ``--workers N`` as a user runs them;
-- each of ``--runs`` rounds measures the floor, then both replays, so a machine that speeds up
-  or slows down moves them alike; the headline is the median replay rate / (median floor x N);
+- the floor is measured before the first round and after each round's replays, so each round's
+  replays sit between two floors; a round's share is its replay rate / (the mean of the two
+  floors' rates x workers), and the headline is the median share over ``--runs`` rounds. On a
+  shared virtual machine the speed drifts by a fifth within minutes (floors measured minutes
+  apart ranged 2.4 to 3.6 ms an article): a ratio of medians taken minutes apart moved from
+  63 % to 73 % between two runs of the same code; a floor on both sides of the replays follows
+  the drift;
 - **memory**: peak proportional set size (PSS: shared pages counted once) of the replay's
   process tree, and of its largest process, at each of ``--memory-sizes``, in runs of their own
   (sampling PSS costs CPU, so the timed runs do not).
@@ -169,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--size", type=int, default=int(os.environ.get("BENCH_SIZE", 2000)))
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
-    ap.add_argument("--sample", type=int, default=400, help="articles timed per stage for the floor")
+    ap.add_argument("--sample", type=int, default=2000, help="articles timed per stage for the floor")
     ap.add_argument("--memory-sizes", default="", help="comma-separated corpus sizes for the memory curve")
     ap.add_argument("--corpus", type=Path, default=SHARED / "corpus-dev")
     ap.add_argument("--scaler", type=Path, default=SHARED / "eval" / "scale_corpus.py")
@@ -183,24 +188,30 @@ def main(argv: list[str] | None = None) -> int:
     feeds = scaled(args.corpus, args.size, args.scaler, args.work)
     print(f"machine: {os.cpu_count()} CPUs, load average at start {os.getloadavg()[0]:.1f}")
 
-    floors: list[dict[str, float]] = []
+    floors = [floor_in_a_fresh_process(feeds, args.sample)]
     runs: dict[int, list[dict[str, float]]] = {1: [], args.workers: []}
     for _ in range(args.runs):
-        floors.append(floor_in_a_fresh_process(feeds, args.sample))
         for workers in runs:
             runs[workers].append(replay(feeds, workers, args.work / "out"))
+        floors.append(floor_in_a_fresh_process(feeds, args.sample))
+    # a round's floor: the mean per-core rate of the floors before and after its replays
+    round_rates = [(1000 / a["total"] + 1000 / b["total"]) / 2 for a, b in zip(floors, floors[1:], strict=False)]
     per = {stage: statistics.median(f[stage] for f in floors) for stage in floors[0]}
-    per_core = 1000 / per["total"]
     stages = ", ".join(f"{k} {v:.2f}" for k, v in per.items() if k != "total")
     each = " / ".join(f"{f['total']:.2f}" for f in floors)
-    print(f"floor: {per['total']:.2f} CPU ms/article, median of {each} ({stages}) = {per_core:.0f} articles/s/core")
+    print(
+        f"floor: {per['total']:.2f} CPU ms/article, median of {each} ({stages}) = {1000 / per['total']:.0f} "
+        f"articles/s/core; each round between two of them: {' / '.join(f'{r:.0f}' for r in round_rates)}"
+    )
     for workers, results in runs.items():
-        rate = statistics.median(r["rate"] for r in results)
-        cpu_rate = statistics.median(r["cpu_rate"] for r in results)
+        shares = [r["rate"] / (rate * workers) for r, rate in zip(results, round_rates, strict=True)]
+        cpu_shares = [r["cpu_rate"] / rate for r, rate in zip(results, round_rates, strict=True)]
         print(
-            f"replay --workers {workers}: {results[0]['articles']} articles, median {rate:.0f} articles/s "
-            f"= {rate / (per_core * workers):.0%} of floor x {workers}; {cpu_rate:.0f} articles per CPU-second "
-            f"= {cpu_rate / per_core:.0%} of floor; "
+            f"replay --workers {workers}: {results[0]['articles']} articles, median "
+            f"{statistics.median(r['rate'] for r in results):.0f} articles/s; "
+            f"**{statistics.median(shares):.0%} of floor x {workers}** "
+            f"(rounds: {' / '.join(f'{x:.0%}' for x in shares)}); "
+            f"articles per CPU-second {statistics.median(cpu_shares):.0%} of floor; "
             f"cores used {statistics.median(r['cores_used'] for r in results):.2f}; "
             f"load {statistics.median(r['load'] for r in results):.1f}"
         )
