@@ -10,13 +10,14 @@ articles. In one run this measures:
   action detection), on a sample of the same articles, in a fresh process (caches as cold as a
   replay's): the per-core rate a replay could reach with no overhead at all;
 - **replay**: ``crosswire replay --workers 1`` and ``--workers N`` as a user runs them;
-- the floor is measured before the first round and after each round's replays, so each round's
-  replays sit between two floors; a round's share is its replay rate / (the mean of the two
-  floors' rates x workers), and the headline is the median share over ``--runs`` rounds. On a
-  shared virtual machine the speed drifts by a fifth within minutes (floors measured minutes
-  apart ranged 2.4 to 3.6 ms an article): a ratio of medians taken minutes apart moved from
-  63 % to 73 % between two runs of the same code; a floor on both sides of the replays follows
-  the drift;
+- the floor is measured first and again after every replay, so each replay sits between two
+  floors; its share is its rate / (the mean of those two floors' rates x workers), and the
+  headline is the median share of ``--runs`` replays. On a shared virtual machine the speed
+  drifts by a fifth within minutes (floors minutes apart ranged 2.3 to 3.6 ms an article; no
+  CPU was stolen): a ratio of medians taken minutes apart moved from 63 % to 73 % between two
+  runs of the same code. The floor times ``--sample`` articles: on a copied corpus that holds each
+  text many times (about 18 at 25,850 articles), so its caches are about as warm as the
+  replay's;
 - **memory**: peak proportional set size (PSS: shared pages counted once) of the replay's
   process tree, and of its largest process, at each of ``--memory-sizes``, in runs of their own
   (sampling PSS costs CPU, so the timed runs do not).
@@ -192,25 +193,26 @@ def main(argv: list[str] | None = None) -> int:
     runs: dict[int, list[dict[str, float]]] = {1: [], args.workers: []}
     for _ in range(args.runs):
         for workers in runs:
-            runs[workers].append(replay(feeds, workers, args.work / "out"))
-        floors.append(floor_in_a_fresh_process(feeds, args.sample))
-    # a round's floor: the mean per-core rate of the floors before and after its replays
-    round_rates = [(1000 / a["total"] + 1000 / b["total"]) / 2 for a, b in zip(floors, floors[1:], strict=False)]
+            result = replay(feeds, workers, args.work / "out")
+            floors.append(floor_in_a_fresh_process(feeds, args.sample))
+            # its floor: the mean per-core rate of the floors just before and just after it
+            result["floor_rate"] = (1000 / floors[-2]["total"] + 1000 / floors[-1]["total"]) / 2
+            runs[workers].append(result)
     per = {stage: statistics.median(f[stage] for f in floors) for stage in floors[0]}
     stages = ", ".join(f"{k} {v:.2f}" for k, v in per.items() if k != "total")
     each = " / ".join(f"{f['total']:.2f}" for f in floors)
     print(
         f"floor: {per['total']:.2f} CPU ms/article, median of {each} ({stages}) = {1000 / per['total']:.0f} "
-        f"articles/s/core; each round between two of them: {' / '.join(f'{r:.0f}' for r in round_rates)}"
+        "articles/s/core"
     )
     for workers, results in runs.items():
-        shares = [r["rate"] / (rate * workers) for r, rate in zip(results, round_rates, strict=True)]
-        cpu_shares = [r["cpu_rate"] / rate for r, rate in zip(results, round_rates, strict=True)]
+        shares = [r["rate"] / (r["floor_rate"] * workers) for r in results]
+        cpu_shares = [r["cpu_rate"] / r["floor_rate"] for r in results]
         print(
             f"replay --workers {workers}: {results[0]['articles']} articles, median "
             f"{statistics.median(r['rate'] for r in results):.0f} articles/s; "
             f"**{statistics.median(shares):.0%} of floor x {workers}** "
-            f"(rounds: {' / '.join(f'{x:.0%}' for x in shares)}); "
+            f"(each run: {' / '.join(f'{x:.0%}' for x in shares)}); "
             f"articles per CPU-second {statistics.median(cpu_shares):.0%} of floor; "
             f"cores used {statistics.median(r['cores_used'] for r in results):.2f}; "
             f"load {statistics.median(r['load'] for r in results):.1f}"
