@@ -287,7 +287,7 @@ def keyword_starts(keywords: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def compile_topics(topics: Mapping[str, Any]) -> Topics:
-    """Topic name -> pattern over the keywords of every language (config order kept)."""
+    """Each topic's pattern over the keywords of every language (config order kept), as ``Topics``."""
     compiled: dict[str, re.Pattern[str]] = {}
     every: list[str] = []
     for name, per_lang in topics.items():
