@@ -7,7 +7,6 @@ the transform that uses it.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -358,10 +357,10 @@ def load_config(
 
 def compile_action_patterns(cfg: Config) -> None:
     """Compile the action lexicon's patterns once in this process (a no-op when ``load_config``
-    did); a bad one is a ``ConfigError``, as it would have been there."""
-    from transforms.actions.lexicon import compiled_languages
+    did); a bad one is the ``ConfigError`` that ``load_config`` would have raised."""
+    from transforms.actions.lexicon import check_patterns
 
     try:
-        compiled_languages(cfg.lexicon)
-    except (ValueError, re.error) as exc:
-        raise ConfigError(f"{cfg.config_dir / 'actions.yaml'}: " + " ".join(str(exc).split())) from None
+        check_patterns(cfg.lexicon, cfg.config_dir / "actions.yaml")
+    except ValueError as exc:
+        raise ConfigError(" ".join(str(exc).split())) from None

@@ -47,3 +47,17 @@ def test_missing_folder_file_and_backend_fail_fast(tmp_path):
     (partial / "languages.yaml").unlink()
     with pytest.raises(ConfigError, match="languages.yaml"):
         load_config(partial)
+
+
+def test_a_pattern_that_does_not_compile_is_a_configuration_error(tmp_path):
+    """``re.error`` is no ``ValueError``: every command, not only the replay, must get one line
+    naming the file instead of a traceback."""
+    import yaml
+
+    configs = tmp_path / "configs"
+    shutil.copytree(ROOT / "configs", configs)
+    lexicon = yaml.safe_load((configs / "actions.yaml").read_text(encoding="utf-8"))
+    lexicon["triggers"]["expel_diplomat"]["en"]["verb"].append("expel(")
+    (configs / "actions.yaml").write_text(yaml.safe_dump(lexicon, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"actions\.yaml: a pattern does not compile"):
+        load_config(configs)

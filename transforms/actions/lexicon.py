@@ -78,7 +78,7 @@ def load_lexicon(config_dir: Path, compile_patterns: bool = True) -> dict[str, A
     """Read ``configs/actions.yaml`` once at launch; fail fast with a clear message.
 
     Returns plain, picklable data (dicts, lists, strings) for the DoFn constructor. Its patterns
-    are compiled here too, unless the caller compiles them later itself (``compiled_languages``).
+    are compiled here too, unless the caller checks them later itself (``check_patterns``).
     """
     path = Path(config_dir) / "actions.yaml"
     if not path.is_file():
@@ -107,8 +107,17 @@ def load_lexicon(config_dir: Path, compile_patterns: bool = True) -> dict[str, A
     if problems:
         raise ValueError(f"{path}: " + "; ".join(problems))
     if compile_patterns:
-        compiled_languages(lexicon)  # a bad pattern fails here, at launch, not on a worker
+        check_patterns(lexicon, path)  # a bad pattern fails here, at launch, not on a worker
     return lexicon
+
+
+def check_patterns(lexicon: dict[str, Any], path: Path) -> None:
+    """``compiled_languages``, with a pattern that does not compile as a ``ValueError`` naming
+    ``path`` (``re.error`` is not one: it would escape the configuration checks)."""
+    try:
+        compiled_languages(lexicon)
+    except re.error as exc:
+        raise ValueError(f"{path}: a pattern does not compile: {exc}") from None
 
 
 def compiled_languages(lexicon: dict[str, Any]) -> dict[str, _CompiledLang]:
