@@ -165,25 +165,36 @@ def load_story_config(config_dir: Path) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------ topic
 
 
+def _keyword_words(keywords: Iterable[str]) -> dict[str, list[tuple[bool, str, bool]]]:
+    """Each keyword, folded, -> its words as (``*head``: any start, literal, ``stem*``: any ending).
+    A keyword whose first word is only stars is left out: no first character to start on (and a
+    bare star matches anything)."""
+    out = {}
+    for keyword in {fold(str(k)).strip() for k in keywords if str(k).strip()}:
+        if not keyword.split()[0].strip("*"):
+            continue
+        words = []
+        for word in keyword.split():
+            head = word.startswith("*") and len(word) > 1
+            word = word[1:] if head else word
+            words.append((head, word[:-1] if word.endswith("*") else word, word.endswith("*")))
+        out[keyword] = words
+    return out
+
+
 def keyword_alternatives(keywords: Iterable[str]) -> list[tuple[str, bool, str]]:
     """Each keyword as a regex, longest first: whole words, ``stem*`` for any ending, ``*head`` for
     any start (the head of a German or Dutch compound: ``*overleg`` is "grensoverleg"), words
     joined by punctuation (a keyword whose first word is only stars is left out).
     Beside it, its first literal character and whether it is a ``*head`` (``\\w*`` then the head)."""
     alternatives = []
-    for keyword in sorted({fold(str(k)).strip() for k in keywords if str(k).strip()}, key=lambda k: (-len(k), k)):
-        if not keyword.split()[0].strip("*"):
-            continue  # no first character to start on (and a bare star matches anything)
-        parts = []
-        for word in keyword.split():
-            prefix = r"\w*" if word.startswith("*") and len(word) > 1 else ""
-            word = word[1:] if prefix else word
-            if word.endswith("*"):
-                parts.append(prefix + re.escape(word[:-1]) + r"\w*")
-            else:
-                parts.append(prefix + re.escape(word) + r"(?!\w)")
-        wild = keyword.startswith("*")  # the first word, at least two characters long
-        alternatives.append((keyword[1] if wild else keyword[0], wild, r"[\W_]+".join(parts)))
+    for _, words in sorted(_keyword_words(keywords).items(), key=lambda kw: (-len(kw[0]), kw[0])):
+        parts = [
+            (r"\w*" if head else "") + re.escape(literal) + (r"\w*" if stem else r"(?!\w)")
+            for head, literal, stem in words
+        ]
+        head, literal, _ = words[0]
+        alternatives.append((literal[0], head, r"[\W_]+".join(parts)))
     return alternatives
 
 
@@ -263,16 +274,13 @@ def keyword_starts(keywords: Iterable[str]) -> re.Pattern[str] | None:
     left after a few characters. Where it matches, the topic patterns decide."""
     trie: dict[str, Any] = {}
     heads: dict[str, Any] = {}
-    for keyword in {fold(str(k)).strip() for k in keywords if str(k).strip()}:
-        first = keyword.split()[0]
-        if not first.strip("*"):
-            continue  # keyword_alternatives leaves it out too
-        node = heads if first.startswith("*") and len(first) > 1 else trie
-        word = first[1:] if node is heads else first
-        for char in word.rstrip("*") if word.endswith("*") else word:
+    for words in _keyword_words(keywords).values():
+        head, literal, stem = words[0]
+        node = heads if head else trie
+        for char in literal:
             node = node.setdefault(char, {})
         if node.get("") != "any ending":  # a stem takes every ending, its exact word's too
-            node[""] = "any ending" if word.endswith("*") else "word end"
+            node[""] = "any ending" if stem else "word end"
 
     def regex(node: dict[str, Any]) -> str:
         if node.get("") == "any ending":
