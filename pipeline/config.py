@@ -154,6 +154,17 @@ class StoriesFile(_Strict):
     furniture_min_words: int | None = Field(default=None, ge=0)
     furniture_title_overlap: float | None = Field(default=None, ge=0, le=1)
 
+    @field_validator("stemmers")
+    @classmethod
+    def _known_stemmers(cls, value: dict[str, str]) -> dict[str, str]:
+        import Stemmer  # type: ignore[import-not-found]
+
+        known = set(Stemmer.algorithms())
+        unknown = sorted(set(value.values()) - known)
+        if unknown:
+            raise ValueError(f"no Snowball stemmer named {unknown}; known: {', '.join(sorted(known))}")
+        return value
+
 
 class ActionTypeEntry(_Strict):
     cameo: str = Field(min_length=1)

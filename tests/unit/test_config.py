@@ -61,3 +61,17 @@ def test_a_pattern_that_does_not_compile_is_a_configuration_error(tmp_path):
     (configs / "actions.yaml").write_text(yaml.safe_dump(lexicon, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ConfigError, match=r"actions\.yaml: a pattern does not compile"):
         load_config(configs)
+
+
+def test_an_unknown_stemmer_is_a_configuration_error(tmp_path):
+    """A misspelt algorithm fails at launch, naming stories.yaml, not at the first article of
+    that language."""
+    configs = tmp_path / "configs"
+    shutil.copytree(ROOT / "configs", configs)
+    stories = configs / "stories.yaml"
+    text = stories.read_text(encoding="utf-8")
+    assert "pl: polish" in text
+    stories.write_text(text.replace("pl: polish", "pl: polski"), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"stories\.yaml.*polski") as error:
+        load_config(configs)
+    assert "polish" in str(error.value)  # the known names are listed
