@@ -33,6 +33,7 @@ setup(
         "pydantic>=2.6,<3",
         "charset-normalizer>=3.3,<4",
         "sentencex>=1.0.30,<2",
+        "orjson>=3.9,<4",
         "PyStemmer>=3.1,<4",  # 3.0 lacks Polish and Czech
     ],
     extras_require={

@@ -56,7 +56,7 @@ from transforms.feeds import (
 from transforms.language import detect_article_language, shared_detector
 from transforms.records import Article, DeadLetter, article_text
 from transforms.shared import built_once, config_key
-from transforms.sinks import to_json_line
+from transforms.sinks import to_json_bytes
 from transforms.stories import StoryGrouper
 
 CHUNK = 32  # articles per task: large enough to amortise the pipe, small enough to balance
@@ -268,12 +268,12 @@ class Outputs:
     """The six JSONL files, written line by line; counts what it writes for the summary."""
 
     def __init__(self, out_dir: Path) -> None:
-        self.files = {name: open(out_dir / f"{name}.jsonl", "w", encoding="utf-8") for name in OUTPUT_FILES}  # noqa: SIM115
+        self.files = {name: open(out_dir / f"{name}.jsonl", "wb") for name in OUTPUT_FILES}  # noqa: SIM115
         self.lines = dict.fromkeys(OUTPUT_FILES, 0)
         self.alerts = self.updates = 0
 
     def write(self, name: str, row: Any) -> None:
-        self.files[name].write(to_json_line(row) + "\n")
+        self.files[name].write(to_json_bytes(row) + b"\n")
         self.lines[name] += 1
 
     def alert(self, payload: dict[str, Any]) -> None:

@@ -57,7 +57,8 @@ def test_article_line_names_its_own_story_when_ungrouped() -> None:
 
 
 def test_json_line_is_the_plain_dict_encoded() -> None:
-    """``to_json_line`` leaves nested records to the encoder: the same bytes as encoding ``to_json()``."""
+    """``to_json_line`` leaves nested records to the encoder: the bytes of encoding ``to_json()`` with
+    the standard encoder, keys sorted at every level, without spaces."""
     holder = Holder(Pair("x", (1, 2)), [{"k": (3,)}], ARTICLE.entities)
     rows = [ARTICLE, dataclasses.replace(ARTICLE, story_id="s1"), DeadLetter.of("f", "read", "gone", "x"), holder]
     rows.append({"kind": "alert", "nested": [ARTICLE.actions[0]], "n": 1.5})
@@ -65,4 +66,4 @@ def test_json_line_is_the_plain_dict_encoded() -> None:
         plain = row.to_json() if hasattr(row, "to_json") else as_dict(row) if dataclasses.is_dataclass(row) else row
         if isinstance(row, dict):
             plain = {**row, "nested": [as_dict(ARTICLE.actions[0])]}
-        assert to_json_line(row) == json.dumps(plain, ensure_ascii=False, sort_keys=True)
+        assert to_json_line(row) == json.dumps(plain, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
