@@ -11,15 +11,15 @@ from pathlib import Path
 import apache_beam as beam
 
 from pipeline.config import Config
-from transforms.actions import DetectActions
-from transforms.alerts import RaiseAlerts
-from transforms.entities import ExtractEntities
-from transforms.feeds import DEAD, DUPLICATE, SOURCES, Deduplicate, ReadFeeds, list_input_files, with_event_time
-from transforms.language import DetectLanguage
-from transforms.sinks import WriteJsonl
-from transforms.stories import GroupStories, GroupStoriesBatch
-
-OUTPUT_FILES = ("articles", "stories", "alerts", "dead_letter", "duplicates", "sources")
+from transforms.beam.actions import DetectActions
+from transforms.beam.alerts import RaiseAlerts
+from transforms.beam.entities import ExtractEntities
+from transforms.beam.feeds import Deduplicate, ReadFeeds, with_event_time
+from transforms.beam.language import DetectLanguage
+from transforms.beam.sinks import WriteJsonl
+from transforms.beam.stories import GroupStories, GroupStoriesBatch
+from transforms.feeds import DEAD, DUPLICATE, SOURCES, list_input_files
+from transforms.sinks import OUTPUT_FILES
 
 
 def build_stages(articles: beam.PCollection, cfg: Config, streaming: bool = False) -> dict[str, beam.PCollection]:

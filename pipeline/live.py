@@ -48,12 +48,12 @@ from pipeline.build import build_stages
 from pipeline.config import Config, ConfigError
 from pipeline.options import CrosswireOptions
 from pipeline.replay import warm
+from transforms.beam.feeds import DeduplicateStreaming, ParseFeeds
+from transforms.beam.pubsub import PublishAlerts
 from transforms.feeds import (
     DEAD,
     DUPLICATE,
     MAX_ITEM_CHARS,
-    DeduplicateStreaming,
-    ParseFeeds,
     RawFeed,
     declared_language,
     iso_utc,
@@ -61,7 +61,6 @@ from transforms.feeds import (
     parse_feed,
 )
 from transforms.fetch import FeedPoller, FetchPolicy, FetchResult, PollFeeds, normalise_feeds, private_allowed
-from transforms.pubsub_io import PublishAlerts
 from transforms.records import Article, DeadLetter, stable_id
 
 # Set by the publisher of article messages: RFC 3339 or milliseconds since the epoch.

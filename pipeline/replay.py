@@ -39,7 +39,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from pipeline.build import OUTPUT_FILES
 from pipeline.config import Config, compile_action_patterns
 from transforms.actions import ActionDetector
 from transforms.alerts import ActionAlerts, observe, tracked_actions
@@ -56,7 +55,7 @@ from transforms.feeds import (
 from transforms.language import detect_article_language, shared_detector
 from transforms.records import Article, DeadLetter, article_text
 from transforms.shared import built_once, config_key
-from transforms.sinks import to_json_bytes
+from transforms.sinks import OUTPUT_FILES, to_json_bytes
 from transforms.stories import StoryGrouper
 
 CHUNK = 32  # articles per task: large enough to amortise the pipe, small enough to balance

@@ -7,10 +7,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-import apache_beam as beam
 import orjson
 
 from transforms.records import fields_of
+
+# What a replay writes, one ``NAME.jsonl`` each, whatever runs it (``pipeline.replay`` or the Beam graph).
+OUTPUT_FILES = ("articles", "stories", "alerts", "dead_letter", "duplicates", "sources")
 
 
 def to_json_bytes(row: Any) -> bytes:
@@ -43,26 +45,6 @@ def _record_fields(value: Any) -> Any:
 
 # Records pass through to ``_record_fields``: orjson's own dataclass encoding does not sort keys.
 _OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS
-
-
-class WriteJsonl(beam.PTransform):
-    """Write a PCollection to exactly ``DIR/NAME.jsonl`` (one shard, no shard suffix).
-
-    One shard keeps the file names the scorer reads; replays are local and small enough
-    for that. Lines are in no particular order.
-    """
-
-    def __init__(self, out_dir: str | Path, name: str) -> None:
-        super().__init__()
-        self.prefix = str(Path(out_dir) / name)
-
-    def expand(self, rows: beam.PCollection) -> Any:
-        return (
-            rows
-            | "ToJson" >> beam.Map(to_json_line)
-            | "Write"
-            >> beam.io.WriteToText(self.prefix, file_name_suffix=".jsonl", num_shards=1, shard_name_template="")
-        )
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:

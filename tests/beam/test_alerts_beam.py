@@ -12,7 +12,8 @@ from apache_beam.testing.test_stream import TestStream
 from apache_beam.testing.util import assert_that, equal_to
 
 from tests.unit.test_alerts import PNG, SEVER, article
-from transforms.alerts import RaiseAlerts, alerts_for
+from transforms.alerts import alerts_for
+from transforms.beam.alerts import RaiseAlerts
 
 pytestmark = pytest.mark.beam
 

@@ -10,7 +10,8 @@ from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from transforms.entities import ExtractEntities, load_gazetteer
+from transforms.beam.entities import ExtractEntities
+from transforms.entities import load_gazetteer
 from transforms.records import Article
 
 pytestmark = pytest.mark.beam

@@ -11,8 +11,9 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from tests.conftest import FIXTURES, ROOT
-from transforms.feeds import DEAD, DUPLICATE, Deduplicate, ReadFeeds, list_input_files
-from transforms.language import DetectLanguage
+from transforms.beam.feeds import Deduplicate, ReadFeeds
+from transforms.beam.language import DetectLanguage
+from transforms.feeds import DEAD, DUPLICATE, list_input_files
 
 pytestmark = pytest.mark.beam
 
@@ -73,7 +74,7 @@ def test_streaming_dedupe_drops_reserved_items_and_forgets_after_the_ttl():
     from apache_beam.runners.direct.direct_runner import BundleBasedDirectRunner
     from apache_beam.testing.test_stream import TestStream
 
-    from transforms.feeds import DeduplicateStreaming
+    from transforms.beam.feeds import DeduplicateStreaming
     from transforms.records import Article
 
     base = float(int(time.time()))  # event times near now, as live: items older than the TTL are another case

@@ -16,15 +16,9 @@ from apache_beam.testing.util import assert_that, equal_to
 from apache_beam.transforms.window import TimestampedValue
 
 from tests.unit.test_stories import BREAK, FOOTBALL, HOUR, ROOT, TRADE, _mixed_corpus, article
+from transforms.beam.stories import GroupStories, GroupStoriesBatch, LatestStories
 from transforms.records import stable_id
-from transforms.stories import (
-    GroupStories,
-    GroupStoriesBatch,
-    LatestStories,
-    group_articles,
-    latest_snapshot,
-    load_story_config,
-)
+from transforms.stories import group_articles, latest_snapshot, load_story_config
 
 pytestmark = pytest.mark.beam
 

@@ -217,7 +217,7 @@ def test_publish_alerts_pipeline_to_subscribe(
     import apache_beam as beam
     from apache_beam.options.pipeline_options import PipelineOptions
 
-    from transforms.pubsub_io import PublishAlerts
+    from transforms.beam.pubsub import PublishAlerts
 
     _, topic, sub = alerts_sub
     options = PipelineOptions([], runner="BundleBasedDirectRunner")

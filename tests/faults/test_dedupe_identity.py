@@ -23,7 +23,8 @@ from apache_beam.testing.util import assert_that, equal_to
 from pipeline.live import articles_from_fetch
 from tests.faults.helpers import item_xml, rss
 from tests.http_fixture import FeedServer, Reply
-from transforms.feeds import DUPLICATE, DeduplicateStreaming
+from transforms.beam.feeds import DeduplicateStreaming
+from transforms.feeds import DUPLICATE
 from transforms.fetch import FetchPolicy, fetch
 
 DAY = 86400.0

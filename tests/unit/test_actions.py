@@ -13,16 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.unit.entity_helpers import country_entities
-from transforms.actions import (
-    ACTION_TYPES,
-    ActionDetector,
-    DetectActions,
-    DetectActionsFn,
-    confidence,
-    is_state,
-    load_lexicon,
-    split_sentences,
-)
+from transforms.actions import ACTION_TYPES, ActionDetector, confidence, is_state, load_lexicon, split_sentences
+from transforms.beam.actions import DetectActions, DetectActionsFn
 from transforms.records import Action, Article, Entity
 
 ROOT = Path(__file__).resolve().parents[2]

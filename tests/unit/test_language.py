@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import shared_path
+from transforms.beam.language import DetectLanguageFn
 from transforms.language import (
     MAX_DETECTION_CHARS,
     UNDETERMINED,
-    DetectLanguageFn,
     FastTextDetector,
     LangdetectDetector,
     LinguaDetector,

@@ -8,16 +8,15 @@ from typing import Any
 
 import pytest
 
+from transforms.beam.pubsub import PublishAlerts, to_pubsub_message
 from transforms.pubsub_io import (
     AlertFilter,
-    PublishAlerts,
     SeenIds,
     alert_attributes,
     decode_alert,
     dedupe_key,
     encode_alert,
     format_alert_line,
-    to_pubsub_message,
 )
 
 

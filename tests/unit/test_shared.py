@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from transforms import shared
-from transforms.actions import DetectActionsFn
-from transforms.entities import ExtractEntitiesFn
+from transforms.beam.actions import DetectActionsFn
+from transforms.beam.entities import ExtractEntitiesFn
 
 
 def test_built_once_builds_once_per_configuration():

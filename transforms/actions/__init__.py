@@ -7,12 +7,12 @@ One module per concern (see each module's docstring):
 * ``clauses``: polarity, modality and time of a trigger's clause (why it is no action);
 * ``attribution``: actor, target, coordination and mutual steps;
 * ``confidence``: how directly the sentence states the action, with named reasons;
-* ``detector``: ``ActionDetector`` tying them together, and the Beam DoFn and composite.
+* ``detector``: ``ActionDetector`` tying them together (its Beam DoFn is in ``transforms.beam.actions``).
 """
 
 from transforms.actions.attribution import ORG_PREFIX, Candidate, is_state, org_id
 from transforms.actions.confidence import CONFIDENCE_PENALTIES, confidence
-from transforms.actions.detector import ActionDetector, DetectActions, DetectActionsFn
+from transforms.actions.detector import ActionDetector
 from transforms.actions.lexicon import ACTION_TYPES, GRAMMAR_SECTIONS, TRIGGER_KINDS, languages_of, load_lexicon
 from transforms.actions.sentences import split_sentences
 
@@ -24,8 +24,6 @@ __all__ = [
     "TRIGGER_KINDS",
     "ActionDetector",
     "Candidate",
-    "DetectActions",
-    "DetectActionsFn",
     "confidence",
     "is_state",
     "languages_of",

@@ -7,8 +7,6 @@ into name forms by ``morph.py`` and into masks by ``boilerplate.py``.
 
 from transforms.entities.engine import (
     EntityExtractor,
-    ExtractEntities,
-    ExtractEntitiesFn,
     country_name,
     fold,
     is_org_id,
@@ -19,8 +17,6 @@ from transforms.entities.engine import (
 
 __all__ = [
     "EntityExtractor",
-    "ExtractEntities",
-    "ExtractEntitiesFn",
     "country_name",
     "fold",
     "is_org_id",
