@@ -62,3 +62,20 @@ def test_replay_gives_the_lines_of_the_beam_graph(inputs, config, tmp_path):
         lines["dead_letter"],
         lines["duplicates"],
     )
+
+
+def test_a_replay_never_loads_beam(tmp_path):
+    """The replay runs the pure stages in its own processes: importing Beam would cost each run
+    over a second of one core before any file is read. Every other command may load it."""
+    script = (
+        "import sys\n"
+        "from pipeline.cli import main\n"
+        "try:\n"
+        f"    main(['replay', {str(ROOT / 'seeds')!r}, '--out', {str(tmp_path / 'out')!r}, '--quiet', '--workers', '2'])\n"
+        "except SystemExit as done:\n"
+        "    assert not done.code, done.code\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'apache_beam')[:3])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "out" / "alerts.jsonl").stat().st_size > 0
