@@ -35,8 +35,6 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pycountry
-import spacy
-from spacy.tokenizer import Tokenizer
 
 from transforms import yamlfile
 from transforms.entities import boilerplate, morph
@@ -352,6 +350,13 @@ _RUNS = re.compile(r"\S+|\s+")
 MAX_CACHED_CHUNKS = 200_000
 
 
+def is_spacy_tokenizer(tokenize: Any) -> bool:
+    """Is it spaCy's rule-based ``Tokenizer`` (not a character tokenizer of ours)?"""
+    from spacy.tokenizer import Tokenizer
+
+    return type(tokenize) is Tokenizer
+
+
 def _spaced_specials(tokenizer: Any) -> tuple[str, ...]:
     """The tokenizer's special cases that span whitespace: only these join tokens across a space."""
     return tuple(k for k in rules_of(tokenizer) if not k.isspace() and any(c.isspace() for c in k))
@@ -393,7 +398,7 @@ class _PhraseKeys:
         self.tokenize = tokenize
         self.units = units
         self.holds_spaced = _holds_any(spaced)
-        self.by_word = type(tokenize) is Tokenizer
+        self.by_word = is_spacy_tokenizer(tokenize)
         self.specials: dict[str, Any] = (tokenize.rules or {}) if self.by_word else {}
         self.words: dict[str, tuple[str, ...]] = {}
 
@@ -459,6 +464,8 @@ class EntityExtractor:
         characters = rules(lang).token_characters
         if characters:
             return _character_tokenizer(characters), lang
+        import spacy  # here, not at import: a replay forks its parsers before it builds a matcher
+
         try:
             return spacy.blank(code), lang
         except Exception as err:  # ImportError for missing libs, KeyError-ish for unknown codes
@@ -628,7 +635,7 @@ class EntityExtractor:
             titles=titles,
             title_suffixes=tuple(fold(w) for w in lr.title_suffixes),
             spaced_specials=spaced_specials,
-            chunked=type(tokenize) is Tokenizer,
+            chunked=is_spacy_tokenizer(tokenize),
         )
 
     # -- matching --------------------------------------------------------------
@@ -994,6 +1001,8 @@ class EntityExtractor:
         """Add PERSON/GPE/ORG spans of a configured, installed spaCy model (never downloaded)."""
         if not self._ner_loaded:
             self._ner_loaded = True
+            import spacy
+
             try:
                 self._ner = spacy.load(str(self.gazetteer["ner_model"]))
             except (OSError, ImportError) as err:
@@ -1156,6 +1165,7 @@ def _in_instrument_name(m: _LangMatcher, units: list[tuple[str, int, int, str]],
 def _character_tokenizer(characters: str) -> Any:
     """spaCy's language-neutral tokenizer, with each character of ``characters`` split off as a token:
     spaCy's own Chinese segmenter also cuts Latin-script words into letters ("U-Haul" -> U, -, H...)."""
+    import spacy
     from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
     nlp = spacy.blank("xx")
