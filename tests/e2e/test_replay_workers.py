@@ -67,11 +67,12 @@ def test_replay_gives_the_lines_of_the_beam_graph(inputs, config, tmp_path):
 def test_a_replay_never_loads_beam(tmp_path):
     """The replay runs the pure stages in its own processes: importing Beam would cost each run
     over a second of one core before any file is read. Every other command may load it."""
+    args = ["replay", str(ROOT / "seeds"), "--out", str(tmp_path / "out"), "--quiet", "--workers", "2"]
     script = (
         "import sys\n"
         "from pipeline.cli import main\n"
         "try:\n"
-        f"    main(['replay', {str(ROOT / 'seeds')!r}, '--out', {str(tmp_path / 'out')!r}, '--quiet', '--workers', '2'])\n"
+        f"    main({args!r})\n"
         "except SystemExit as done:\n"
         "    assert not done.code, done.code\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'apache_beam')[:3])\n"
