@@ -1,6 +1,6 @@
 """Feed ingestion: read files, parse entries, normalise them, drop duplicates.
 
-Pure functions first (bytes in, records out), then the Beam DoFns and composites.
+Pure functions (bytes in, records out); their Beam DoFns and composites are in ``transforms.beam.feeds``.
 Every input item ends as an ``Article``, a counted duplicate or a ``DeadLetter``.
 """
 

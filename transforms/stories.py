@@ -49,9 +49,9 @@ story's articles, heaviest first.
 
 Determinism: the grouper is a pure function of the ordered input. Articles are processed in
 event-time order (``published_ts``, then ``id``); the story id is ``stable_id(first article id)``;
-no decision depends on set or hash order. The Beam shape buffers articles in a stateful DoFn and
-assigns them, sorted, once the watermark has passed them, so bundle order and parallelism
-change nothing.
+no decision depends on set or hash order. The Beam shape (``transforms.beam.stories``) buffers
+articles in a stateful DoFn and assigns them, sorted, once the watermark has passed them, so
+bundle order and parallelism change nothing.
 
 Scaling (why one key): grouping is one sequential decision per article against every active
 story (the first article of an episode names the story; later ones must see all candidates), so

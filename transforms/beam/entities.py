@@ -9,9 +9,7 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
-from transforms.entities.engine import (
-    EntityExtractor,
-)
+from transforms.entities.engine import EntityExtractor
 from transforms.records import Article, article_text
 from transforms.shared import built_once, config_key
 

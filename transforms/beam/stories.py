@@ -19,12 +19,7 @@ from apache_beam.utils.timestamp import Timestamp
 
 from transforms import story_state
 from transforms.records import Article, event_order, stable_id
-from transforms.stories import (
-    STORIES,
-    StoryGrouper,
-    group_articles,
-    latest_snapshot,
-)
+from transforms.stories import STORIES, StoryGrouper, group_articles, latest_snapshot
 
 FLUSH_SPAN_S = 60.0  # how far in the future a pending article may set the next flush
 
