@@ -66,26 +66,33 @@ _FOLD_EXTRA = str.maketrans(
         "ʼ": "'", "‐": "-", "‑": "-", "–": "-", "ى": "ي", "ـ": None,
     }
 )  # fmt: skip
+# The same as characters (no replacement holds a replaced character, so the order is free).
+_EXTRA_CHARS = {chr(k): v or "" for k, v in _FOLD_EXTRA.items()}
 
 
-# Every combining mark (canonical combining class > 0) -> deleted, for ``str.translate``. None lies
-# beyond the first two planes (a test checks it against the whole range).
+# Every combining mark (canonical combining class > 0), to delete. None lies beyond the first
+# two planes (a test checks it against the whole range).
 COMBINING_PLANES_END = 0x20000
-_STRIP_COMBINING = dict.fromkeys(c for c in range(COMBINING_PLANES_END) if unicodedata.combining(chr(c)))
+_COMBINING = frozenset(chr(c) for c in range(COMBINING_PLANES_END) if unicodedata.combining(chr(c)))
 
 
 def fold(text: str) -> str:
     """Case-folded, accent-stripped form: the key every pattern and token is compared on.
 
     Stripping combining marks unifies ş (cedilla) and ș (comma below), é and e, ë and e.
-    ``fold_plain`` is the reference; this gives the same in one pass of ``str.translate``,
-    and pure ASCII text (no accents to strip, nothing to normalise) is only lower-cased.
+    ``fold_plain`` is the reference; this gives the same faster: a text holds few distinct
+    characters to replace or strip, and ``str.replace`` removes each in one pass in C, about 3x
+    faster on an article than a dict-driven ``str.translate`` (equal on single words). Pure ASCII
+    text (no accents to strip, nothing to normalise) is only lower-cased.
     """
-    text = text.translate(_FOLD_EXTRA)
+    for ch in _EXTRA_CHARS.keys() & set(text):
+        text = text.replace(ch, _EXTRA_CHARS[ch])
     if text.isascii():
         return text.lower()
-    stripped = unicodedata.normalize("NFD", text).translate(_STRIP_COMBINING)
-    return unicodedata.normalize("NFC", stripped).casefold()
+    text = unicodedata.normalize("NFD", text)
+    for ch in _COMBINING.intersection(text):
+        text = text.replace(ch, "")
+    return unicodedata.normalize("NFC", text).casefold()
 
 
 def fold_plain(text: str) -> str:
