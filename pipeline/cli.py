@@ -52,23 +52,24 @@ def load_config_from(args: argparse.Namespace, compile_patterns: bool = True) ->
 
 def replay_main(args: argparse.Namespace) -> int:
     from pipeline.replay import run_replay
+    from pipeline.summary import Digest, print_summary
 
     cfg = load_config_from(args, compile_patterns=False)  # the replay compiles them beside its parsing
     started = time.monotonic()
+    digest = None if args.quiet else Digest(everything=args.all)
     if sys.stderr.isatty() and not args.quiet:  # a live display; never in a pipe, a file or CI
         from pipeline.progress import ReplayProgress
         from transforms.feeds import list_input_files
 
         with ReplayProgress(len(list_input_files(args.paths)[0])) as display:
-            summary = run_replay(args.paths, args.out, cfg, progress=display.add, workers=args.workers)
+            summary = run_replay(args.paths, args.out, cfg, progress=display.add, workers=args.workers, digest=digest)
     else:
-        summary = run_replay(args.paths, args.out, cfg, workers=args.workers)
-    if not args.quiet:
-        from pipeline.summary import print_summary
+        summary = run_replay(args.paths, args.out, cfg, workers=args.workers, digest=digest)
+    if digest is not None:
         from pipeline.tables import print_dead_letters
 
         print_dead_letters(args.out, sys.stderr)
-        print_summary(args.out, sys.stdout, everything=args.all)
+        print_summary(digest, sys.stdout)
     summary["seconds"] = round(time.monotonic() - started, 1)
     print(
         "replay: {files} files, {items_read} items read, {articles} articles, {duplicates} duplicates, "

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from pipeline.config import Config, compile_action_patterns
+from pipeline.summary import Digest
 from transforms.actions import ActionDetector
 from transforms.alerts import ActionAlerts, observe, tracked_actions
 from transforms.entities import EntityExtractor, iter_entities
@@ -53,7 +54,7 @@ from transforms.feeds import (
     source_record,
 )
 from transforms.language import detect_article_language, shared_detector
-from transforms.records import Article, DeadLetter, article_text
+from transforms.records import Article, DeadLetter, Story, article_text, fields_of
 from transforms.shared import built_once, config_key
 from transforms.sinks import OUTPUT_FILES, to_json_bytes
 from transforms.stories import StoryGrouper
@@ -264,19 +265,28 @@ def _enrich_chunk(spans: list[Span]) -> bytes:
 
 
 class Outputs:
-    """The six JSONL files, written line by line; counts what it writes for the summary."""
+    """The six JSONL files, written line by line; counts what it writes, and gives the stories and
+    alerts to ``digest`` (the closing summary's tables) as they go."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, digest: Digest | None = None) -> None:
         self.files = {name: open(out_dir / f"{name}.jsonl", "wb") for name in OUTPUT_FILES}  # noqa: SIM115
         self.lines = dict.fromkeys(OUTPUT_FILES, 0)
         self.alerts = self.updates = 0
+        self.digest = digest
 
     def write(self, name: str, row: Any) -> None:
         self.files[name].write(to_json_bytes(row) + b"\n")
         self.lines[name] += 1
 
+    def story(self, story: Story) -> None:
+        self.write("stories", story)
+        if self.digest is not None:
+            self.digest.story(fields_of(story))
+
     def alert(self, payload: dict[str, Any]) -> None:
         self.write("alerts", payload)
+        if self.digest is not None:
+            self.digest.alert(payload)
         if payload.get("kind") == "update":
             self.updates += 1
         else:
@@ -329,18 +339,24 @@ def _no_progress(stage: str, n: int) -> None:
 
 
 def run_replay(
-    paths: list[str], out_dir: Path, cfg: Config, progress: Progress | None = None, workers: int | None = None
+    paths: list[str],
+    out_dir: Path,
+    cfg: Config,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    digest: Digest | None = None,
 ) -> dict[str, Any]:
     """Replay ``paths`` into ``out_dir`` on ``workers`` processes (default: every core); return the summary counts.
 
-    ``progress(stage, n)`` is told as items pass each stage (the stage names of ``pipeline.progress``).
+    ``progress(stage, n)`` is told as items pass each stage (the stage names of ``pipeline.progress``);
+    ``digest`` is given every story and alert written (what the closing summary prints).
     """
     progress = progress or _no_progress
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     workers = workers or default_workers()
     files, missing = list_input_files(paths)
-    out = Outputs(out_dir)
+    out = Outputs(out_dir, digest)
     spool_dir = tempfile.mkdtemp(prefix="crosswire-spool-")
     parsers = pool = None
     on_term = _exit_cleanly_on_sigterm()
@@ -494,7 +510,7 @@ def _group_and_alert(articles: Iterable[Article], cfg: Config, out: Outputs, pro
             ]:
                 del alert_state[key]
         for story in grouper.expire(article.published_ts):
-            out.write("stories", story)
+            out.story(story)
         grouped = dataclasses.replace(article, story_id=grouper.assign(article))
         out.write("articles", grouped)
         for key, _, action in tracked_actions(grouped, cfg.tracked):
@@ -504,4 +520,4 @@ def _group_and_alert(articles: Iterable[Article], cfg: Config, out: Outputs, pro
         for stage in ("language", "entities", "actions", "grouped"):  # enriched together in a worker
             progress(stage, 1)
     for story in sorted(grouper.stories(), key=lambda s: (s.first_seen, s.id)):
-        out.write("stories", story)
+        out.story(story)

@@ -1,12 +1,15 @@
-"""The replay's closing summary on the terminal: top stories and every alert, at most 100 columns.
+"""The replay's closing summary on the terminal: top stories and the latest alerts, at most 100 columns.
 
-rich lays the tables out; on a terminal they get colour, anywhere else (a pipe, a file, CI)
-the same layout is written as plain text with no escape codes. Records are read with
-``.get`` throughout: stories and alerts may gain fields (or lack optional ones).
+What it shows is gathered while the outputs are written (``Digest``), never by reading them back:
+a replay of 100,000 articles writes tens of megabytes of stories and alerts. rich lays the tables
+out; on a terminal they get colour, anywhere else (a pipe, a file, CI) the same layout is written
+as plain text with no escape codes. Records are read with ``.get`` throughout: stories and alerts
+may gain fields (or lack optional ones).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -14,6 +17,8 @@ from transforms.sinks import read_jsonl
 
 MAX_WIDTH = 100
 TOP_STORIES = 10
+LATEST_ALERTS = 30  # a replay of an archive may raise thousands; alerts.jsonl holds them all
+_ALERT_FIELDS = ("alert_id", "kind", "first_seen", "actor", "target", "action", "headline")
 
 
 def code(party: Any) -> str:
@@ -40,17 +45,62 @@ def top_stories(stories: list[dict[str, Any]], limit: int | None) -> list[dict[s
     return ranked if limit is None else ranked[:limit]
 
 
-def merged_alerts(alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per alert id, with the languages its updates added; in time order."""
-    firsts: dict[str, dict[str, Any]] = {}
-    languages: dict[str, set[str]] = {}
-    for a in alerts:
-        key = str(a.get("alert_id", ""))
-        languages.setdefault(key, set()).update(a.get("languages") or [])
-        if a.get("kind", "alert") == "alert" or key not in firsts:
-            firsts[key] = a
-    rows = [{**a, "languages": sorted(languages[k])} for k, a in firsts.items()]
-    return sorted(rows, key=lambda a: (str(a.get("first_seen", "")), str(a.get("alert_id", ""))))
+class Digest:
+    """What the summary shows, gathered row by row as the outputs are written: the top stories
+    (every story with ``everything``) and each alert merged with its updates (``merged_alerts``),
+    kept as the few fields the tables print."""
+
+    def __init__(self, everything: bool = False) -> None:
+        self.everything = everything
+        self.story_count = 0
+        self._stories: list[dict[str, Any]] = []
+        self._alerts: dict[str, dict[str, Any]] = {}
+
+    def story(self, row: Mapping[str, Any]) -> None:
+        self.story_count += 1
+        self._stories.append(
+            {
+                "id": row.get("id"),
+                "first_seen": row.get("first_seen"),
+                "article_count": row.get("article_count") or len(row.get("article_ids") or []),
+                "languages": list(row.get("languages") or []),
+                "headline": row.get("headline"),
+            }
+        )
+        if not self.everything and len(self._stories) > 4 * TOP_STORIES:
+            self._stories = top_stories(self._stories, TOP_STORIES)
+
+    def alert(self, row: Mapping[str, Any]) -> None:
+        key = str(row.get("alert_id", ""))
+        merged = self._alerts.get(key)  # an update adds its languages to the alert it follows
+        if merged is None or row.get("kind", "alert") == "alert":
+            kept = {k: row.get(k) for k in _ALERT_FIELDS}
+            kept["languages"] = sorted({*(row.get("languages") or []), *(merged or {}).get("languages", [])})
+            self._alerts[key] = kept
+        else:
+            merged["languages"] = sorted({*merged["languages"], *(row.get("languages") or [])})
+
+    def stories(self) -> list[dict[str, Any]]:
+        return top_stories(self._stories, None if self.everything else TOP_STORIES)
+
+    def alerts(self) -> list[dict[str, Any]]:
+        """Every alert in time order, or the latest ``LATEST_ALERTS``."""
+        rows = sorted(self._alerts.values(), key=lambda a: (str(a.get("first_seen") or ""), str(a.get("alert_id"))))
+        return rows if self.everything else rows[-LATEST_ALERTS:]
+
+    @property
+    def alert_count(self) -> int:
+        return len(self._alerts)
+
+    @classmethod
+    def of_folder(cls, out_dir: Path, everything: bool = False) -> Digest:
+        """The digest of a replay folder already written (its files read once, line by line)."""
+        digest = cls(everything)
+        for row in read_jsonl(Path(out_dir) / "stories.jsonl"):
+            digest.story(row)
+        for row in read_jsonl(Path(out_dir) / "alerts.jsonl"):
+            digest.alert(row)
+        return digest
 
 
 def console_for(stream: TextIO, width: int | None = None) -> Any:
@@ -105,7 +155,7 @@ def stories_table(stories: list[dict[str, Any]], total: int, everything: bool, w
     return layout(f"Stories ({total}{shown})", headers, rows, width, right=(1,))
 
 
-def alerts_table(alerts: list[dict[str, Any]], width: int = MAX_WIDTH) -> Any:
+def alerts_table(alerts: list[dict[str, Any]], total: int, width: int = MAX_WIDTH) -> Any:
     rows = []
     for a in alerts:
         action = a.get("action") or {}
@@ -119,17 +169,15 @@ def alerts_table(alerts: list[dict[str, Any]], width: int = MAX_WIDTH) -> Any:
             ]
         )
     headers = ["time (UTC)", "actor → target", "action", "languages", "headline"]
-    return layout(f"Alerts ({len(alerts)})", headers, rows, width)
+    shown = "" if total <= len(alerts) else f", latest {len(alerts)}; --all for every one"
+    return layout(f"Alerts ({total}{shown})", headers, rows, width)
 
 
-def print_summary(out_dir: Path, stream: TextIO, everything: bool = False, width: int | None = None) -> None:
-    """Top stories (all with ``everything``) and every alert of the replay in ``out_dir``."""
-    stories = read_jsonl(Path(out_dir) / "stories.jsonl")
-    alerts = merged_alerts(read_jsonl(Path(out_dir) / "alerts.jsonl"))
+def print_summary(digest: Digest, stream: TextIO, width: int | None = None) -> None:
+    """The top stories and the latest alerts of a replay (every one of both with ``digest.everything``)."""
     console = console_for(stream, width)
     console.print()
-    shown = top_stories(stories, None if everything else TOP_STORIES)
-    console.print(stories_table(shown, len(stories), everything, console.width))
+    console.print(stories_table(digest.stories(), digest.story_count, digest.everything, console.width))
     console.print()
-    console.print(alerts_table(alerts, console.width))
+    console.print(alerts_table(digest.alerts(), digest.alert_count, console.width))
     console.print()
