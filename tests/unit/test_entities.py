@@ -298,6 +298,23 @@ def test_watchlist_surname_resolution_after_full_name(extractor):
     assert len(petro) == 2 and all(e.country == "COL" for e in petro)
 
 
+def test_watchlisted_people_in_other_scripts_share_the_latin_id(extractor):
+    """Chinese, Russian (declined) and Arabic coverage of one leader links to the English one."""
+    cases = [
+        ("美国总统特朗普周二表示", "zh", {"特朗普"}),
+        ("Президент Дональд Трамп заявил, что встреча с Трампом прошла хорошо.", "ru", {"Дональд Трамп", "Трампом"}),
+        ("قال الرئيس الأمريكي دونالد ترامب إن المحادثات مستمرة", "ar", {"دونالد ترامب"}),
+        ("Владимир Путин провёл переговоры; Путина поддержали.", "ru", {"Владимир Путин", "Путина"}),
+    ]
+    for text, lang, surfaces in cases:
+        people = {e.text: e for e in ents(extractor, text, lang) if e.kind == "person"}
+        assert set(people) == surfaces, (lang, people)
+        assert {e.country for e in people.values()} <= {"USA", "RUS"} and {e.via for e in people.values()} == {
+            "watchlist"
+        }
+    assert {e.id for e in ents(extractor, "特朗普和普京", "zh")} == {"person:donald trump", "person:vladimir putin"}
+
+
 def test_other_proper_names_are_names(extractor):
     found = ents(extractor, "Coast guard ships near Scarborough Shoal and the town of Tinzaouaten.", "en")
     assert {"name:scarborough shoal", "name:tinzaouaten"} <= {e.id for e in found}
