@@ -599,7 +599,7 @@ class EntityExtractor:
                     add(surface, dataclasses.replace(target, via="demonym", case="any"), derived)
         if lr.proclitics:
             for key, bucket in list(phrases.items()):
-                usable = [t for t in bucket if t.kind in ("country", "org")]
+                usable = [t for t in bucket if t.kind in ("country", "org") or t.via == "watchlist"]
                 if not usable:
                     continue
                 demonym = any(t.via == "demonym" for t in usable)
