@@ -57,7 +57,7 @@ from transforms.language import detect_article_language, shared_detector
 from transforms.records import Article, DeadLetter, Story, article_text, fields_of
 from transforms.shared import built_once, config_key
 from transforms.sinks import OUTPUT_FILES, to_json_bytes
-from transforms.stories import StoryGrouper
+from transforms.stories import Prepared, StoryGrouper
 
 CHUNK = 32  # articles per task: large enough to amortise the pipe, small enough to balance
 IN_FLIGHT_PER_WORKER = 3  # chunks waiting per worker: keeps workers busy, memory bounded
@@ -162,7 +162,9 @@ def _init_parser(cfg: Config, spool_dir: str, in_pool: bool = True) -> None:
 def _init_worker(cfg: Config, spools: list[str], in_pool: bool = True) -> None:
     if in_pool:
         _in_pool()
-    _worker.update(cfg=cfg, spools=spools, spool_in={}, stages=None)
+    # In the pool, each article also gets what grouping needs of it alone (``StoryGrouper.prepare``):
+    # this process, which groups them one by one, then does only the stateful rest.
+    _worker.update(cfg=cfg, spools=spools, spool_in={}, stages=None, preparer=None, prepare=in_pool)
 
 
 class Spooled(NamedTuple):
@@ -250,14 +252,19 @@ Span = tuple[int, int, int, tuple[str, float]]  # spool, offset, length, (langua
 
 
 def _enrich_chunk(spans: list[Span]) -> bytes:
-    """Worker task: read a chunk of spooled articles, enrich them, send them back in one pickle."""
+    """Worker task: read a chunk of spooled articles, enrich (and prepare) them, send them back in
+    one pickle as (article, prepared or None) pairs."""
     if _worker.get("stages") is None:  # found in the cache the parent warmed before forking
         _worker["stages"] = stages_for(_worker["cfg"], detector=False)
     stages = _worker["stages"]
-    done = [
-        enrich(dataclasses.replace(_read_spooled(_spool_in(spool), off, n), lang=lang, lang_confidence=conf), stages)
-        for spool, off, n, (lang, conf) in spans
-    ]
+    preparer = _worker.get("preparer")
+    if preparer is None and _worker.get("prepare"):
+        preparer = _worker["preparer"] = StoryGrouper(_worker["cfg"].stories)
+    done = []
+    for spool, off, n, (lang, conf) in spans:
+        article = _read_spooled(_spool_in(spool), off, n)
+        article = enrich(dataclasses.replace(article, lang=lang, lang_confidence=conf), stages)
+        done.append((article, preparer.prepare(article) if preparer is not None else None))
     return pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -476,8 +483,9 @@ def _read_all(
     return counts, index, list(spools)
 
 
-def _enriched_in_order(spans: list[Span], pool: Any) -> Iterator[Article]:
-    """Enriched articles in the order of ``spans``, with at most a few chunks in flight at once."""
+def _enriched_in_order(spans: list[Span], pool: Any) -> Iterator[tuple[Article, Prepared | None]]:
+    """Enriched articles (with what the pool prepared for grouping) in the order of ``spans``, with
+    at most a few chunks in flight at once."""
     chunks = (spans[i : i + CHUNK] for i in range(0, len(spans), CHUNK))
     if pool is None:
         for chunk in chunks:
@@ -493,13 +501,15 @@ def _enriched_in_order(spans: list[Span], pool: Any) -> Iterator[Article]:
         yield from pickle.loads(pending.popleft().get())
 
 
-def _group_and_alert(articles: Iterable[Article], cfg: Config, out: Outputs, progress: Progress) -> None:
+def _group_and_alert(
+    articles: Iterable[tuple[Article, Prepared | None]], cfg: Config, out: Outputs, progress: Progress
+) -> None:
     """Stories and alerts over articles in event-time order: ``group_articles`` and ``alerts_for``, streamed."""
     grouper = StoryGrouper(cfg.stories)
     alert_state: dict[tuple[str, str, str], ActionAlerts] = {}
     # An action key quiet for longer than the re-alert window, whose stories have all closed, can
     # only "alert again": forgetting it changes no output and keeps the state bounded.
-    for done, article in enumerate(articles, 1):
+    for done, (article, prepared) in enumerate(articles, 1):
         if done % 1000 == 0:
             cutoff = article.published_ts - cfg.renotify_s
             live = grouper.state.stories
@@ -511,7 +521,7 @@ def _group_and_alert(articles: Iterable[Article], cfg: Config, out: Outputs, pro
                 del alert_state[key]
         for story in grouper.expire(article.published_ts):
             out.story(story)
-        grouped = dataclasses.replace(article, story_id=grouper.assign(article))
+        grouped = dataclasses.replace(article, story_id=grouper.assign(article, prepared))
         out.write("articles", grouped)
         for key, _, action in tracked_actions(grouped, cfg.tracked):
             payload = observe(alert_state.setdefault(key, ActionAlerts()), grouped, action, cfg.renotify_s)

@@ -59,8 +59,9 @@ story (the first article of an episode names the story; later ones must see all 
 once emitted. The CPU is not the limit (``bench/bench_stories.py``: ~900 articles/s on one core,
 flat from 1k to 100k articles), nor is the state: it lives in the worker and a firing writes only
 its own articles to a journal (``transforms/story_state.py``; ~3.7 kB per firing of 5 articles at
-1k and at 48k live articles, against the whole state before, 0.87 and 36 MB). Past one worker's
-CPU, shard by a blocking
+1k and at 48k live articles, against the whole state before, 0.87 and 36 MB). What needs no
+state (``StoryGrouper.prepare``) runs before the key, on every worker, so the key does about
+half the work per article on real texts (less on short ones). Past one worker's CPU, shard by a blocking
 key (the region of the article's heaviest country) and add a merge pass over story snapshots
 across shards (same cosine + evidence rule, on stories rather than articles: a few hundred per
 horizon); its costs: one more shuffle, and a cross-region story found late gets an alias
@@ -751,15 +752,28 @@ def overlap(a: frozenset[int], b: frozenset[int]) -> float:
 Furniture = tuple[float, frozenset[int], int]  # last seen, first title signature, first body fingerprint
 
 
+def sentence_keys(article: Article, min_words: int) -> tuple[tuple[tuple[int, int, int], ...], int]:
+    """The keys of the sentences of ``article_text`` after the title, with their spans, as
+    (key, start, end), and the body's fingerprint (a key of its set of sentences)."""
+    text = article_text(article)
+    start = len(article.title or "") + 1 if article.title else 0
+    found = []
+    for m in _SENTENCE.finditer(text, start):
+        key = sentence_key(m.group(), min_words)
+        if key is not None:
+            found.append((key, *m.span()))
+    digest = hashlib.blake2b(b"".join(k.to_bytes(8, "big") for k in sorted({k for k, _, _ in found})), digest_size=8)
+    return tuple(found), int.from_bytes(digest.digest(), "big")
+
+
 def furniture_spans(
-    article: Article,
+    sentences: Iterable[tuple[int, int, int]],
+    fingerprint: int,
     seen: Mapping[int, Furniture],
     signature: frozenset[int],
-    min_words: int,
     max_overlap: float,
-) -> tuple[list[tuple[int, int]], list[int], int]:
-    """Spans of ``article_text`` (after the title) that are page furniture, the sentence keys, and
-    the body's fingerprint (a key of its set of sentences).
+) -> list[tuple[int, int]]:
+    """Spans of the sentences (``sentence_keys``) that are page furniture.
 
     A sentence is furniture when an earlier text had it under a headline that is not this one's
     (title overlap below ``max_overlap``) around other sentences (another fingerprint): a site's
@@ -767,22 +781,12 @@ def furniture_spans(
     each article's own text. A copy of one report keeps its sentences: under the same or a similar
     headline, or as the same body under a rewritten headline (a wire text on two sites).
     """
-    text = article_text(article)
-    start = len(article.title or "") + 1 if article.title else 0
-    found = []
-    for m in _SENTENCE.finditer(text, start):
-        key = sentence_key(m.group(), min_words)
-        if key is not None:
-            found.append((key, m.span()))
-    keys = [key for key, _ in found]
-    digest = hashlib.blake2b(b"".join(k.to_bytes(8, "big") for k in sorted(set(keys))), digest_size=8).digest()
-    fingerprint = int.from_bytes(digest, "big")
     spans = []
-    for key, span in found:
+    for key, start, end in sentences:
         earlier = seen.get(key)
         if earlier is not None and earlier[2] != fingerprint and overlap(earlier[1], signature) < max_overlap:
-            spans.append(span)
-    return spans, keys, fingerprint
+            spans.append((start, end))
+    return spans
 
 
 def without_spans(article: Article, spans: list[tuple[int, int]]) -> Article:
@@ -859,6 +863,25 @@ class GrouperState:
     # page furniture: sentence key -> (last seen, title signature and body fingerprint of its first text)
     sentences: dict[int, Furniture] = field(default_factory=dict)
     sentence_due: list[tuple[float, int]] = field(default_factory=list)  # heap of (last seen, key), lazy
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What grouping reads of one article alone, before any state (``StoryGrouper.prepare``).
+
+    It can be computed anywhere, in parallel, so that the one key holding the state does only
+    the rest: furniture, document frequencies, candidates and the decision.
+    """
+
+    signature: frozenset[int]  # the headline's (``title_signature``)
+    sentences: tuple[tuple[int, int, int], ...]  # ``sentence_keys``: (key, start, end)
+    fingerprint: int
+    bag: Bag
+    tf: dict[str, int]  # content terms and numbers -> count (``TermAnalyzer.terms``)
+    title_terms: frozenset[str]
+    topics: dict[str, float]
+    mentioned: frozenset[str]  # the terms entity mentions consist of (``_entity_terms``)
+    title_countries: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -965,14 +988,45 @@ class StoryGrouper:
     def _kind_weight(self, kind: str) -> float:
         return self.kind_weights.get(kind, self.default_kind_weight)
 
-    def vectorize(self, article: Article) -> Vectorized:
-        """The article's weighted features (updates the running document frequencies) and topics."""
+    def prepare(self, article: Article) -> Prepared:
+        """What ``vectorize`` needs of the article alone: pure, so any worker may compute it."""
+        if self.furniture_min_words > 0:
+            lang = article.lang or "und"
+            title_terms = self.analyzer.stems(lang, self.analyzer.words(lang, article.title or ""))
+            signature = title_signature(t for t in title_terms if t)
+            sentences, fingerprint = sentence_keys(article, self.furniture_min_words)
+        else:
+            signature, sentences, fingerprint = frozenset(), (), 0
+        return self._content(article, signature, sentences, fingerprint)
+
+    def _content(
+        self, article: Article, signature: frozenset[int], sentences: tuple[tuple[int, int, int], ...], fingerprint: int
+    ) -> Prepared:
+        bag = entity_bag(article, self.kind_weights, self.title_weight, self.default_kind_weight)
+        tf, title_terms = self.analyzer.terms(article) if self.term_weight > 0 else ({}, set())
+        return Prepared(
+            signature,
+            sentences,
+            fingerprint,
+            bag,
+            tf,
+            frozenset(title_terms),
+            topic_scores(article, self.topics, self.topic_title_weight),
+            frozenset(self._entity_terms(article)),
+            title_countries(article),
+        )
+
+    def vectorize(self, article: Article, prepared: Prepared | None = None) -> Vectorized:
+        """The article's weighted features (updates the running document frequencies) and topics.
+        ``prepared``: ``prepare(article)``, when another worker computed it already."""
         state = self.state
         assert state.docfreq is not None
         now = article.published_ts
-        article = self._strip_furniture(article)
-        bag = entity_bag(article, self.kind_weights, self.title_weight, self.default_kind_weight)
-        tf, title_terms = self.analyzer.terms(article) if self.term_weight > 0 else ({}, set())
+        p = prepared if prepared is not None else self.prepare(article)
+        spans = self._furniture(article, p)
+        if spans:  # the content again, without the furniture (49 of SemEval's 1,881 pages, none in WCEP)
+            p = self._content(without_spans(article, spans), p.signature, p.sentences, p.fingerprint)
+        bag, tf, title_terms = p.bag, p.tf, p.title_terms
         docfreq = state.docfreq
         lang = article.lang or "und"
         docfreq.add([*bag.weights, *tf], now, lang)
@@ -994,7 +1048,7 @@ class StoryGrouper:
         probe = tuple(sorted(terms, key=lambda f: (-idf[f], f)))
         span = self.rare_idf - self.common_idf
         rarity = {}
-        mentioned = self._entity_terms(article)  # counted once, as entities, not again as rare words
+        mentioned = p.mentioned  # counted once, as entities, not again as rare words
         # names are taken as rare until counts say otherwise; a word only once they do
         # over all texts, not the language's: a few dozen texts of a language cannot tell a rare
         # word (measured: per language, Arabic same-story pairs lost all their evidence)
@@ -1004,33 +1058,27 @@ class StoryGrouper:
             above = f_idf - self.common_idf
             if above > 0:
                 rarity[f] = min(1.0, above / span) if span > 0 else 1.0
-        topics = topic_scores(article, self.topics, self.topic_title_weight)
         salience = {eid: bag.weights[eid] for eid, (kind, _) in bag.entities.items() if kind == "country"}
-        return Vectorized(vector, bag.entities, topics, title_countries(article), salience, lang, terms, probe, rarity)
+        return Vectorized(vector, bag.entities, p.topics, p.title_countries, salience, lang, terms, probe, rarity)
 
-    def _strip_furniture(self, article: Article) -> Article:
-        """The article without the sentences other headlines already carried (see ``furniture_spans``);
-        records its sentences for the texts to come (kept for the horizon)."""
+    def _furniture(self, article: Article, p: Prepared) -> list[tuple[int, int]]:
+        """The spans of the article's sentences that other headlines already carried (see
+        ``furniture_spans``); records its sentences for the texts to come (kept for the horizon)."""
         if self.furniture_min_words <= 0:
-            return article
+            return []
         state = self.state
-        lang = article.lang or "und"
-        title_terms = self.analyzer.stems(lang, self.analyzer.words(lang, article.title or ""))
-        signature = title_signature(t for t in title_terms if t)
-        spans, keys, fingerprint = furniture_spans(
-            article, state.sentences, signature, self.furniture_min_words, self.furniture_title_overlap
-        )
+        spans = furniture_spans(p.sentences, p.fingerprint, state.sentences, p.signature, self.furniture_title_overlap)
         now = article.published_ts
-        for key in keys:
+        for key, _, _ in p.sentences:
             earlier = state.sentences.get(key)
             if earlier is None:
-                state.sentences[key] = (now, signature, fingerprint)
+                state.sentences[key] = (now, p.signature, p.fingerprint)
             elif now > earlier[0]:
                 state.sentences[key] = (now, earlier[1], earlier[2])
             else:
                 continue
             heapq.heappush(state.sentence_due, (now, key))
-        return without_spans(article, spans)
+        return spans
 
     def _entity_terms(self, article: Article) -> set[str]:
         """The content terms that the article's entity mentions consist of ("Moldova", "Sandu")."""
@@ -1155,14 +1203,15 @@ class StoryGrouper:
 
     # -- the API -----------------------------------------------------------------------------
 
-    def assign(self, article: Article) -> str:
+    def assign(self, article: Article, prepared: Prepared | None = None) -> str:
         """The story id for ``article`` (joining the best story or starting one); updates state.
 
         Call in event-time order (``event_order``); an article older than the latest one seen
-        is still assigned, against the stories active at its own time.
+        is still assigned, against the stories active at its own time. ``prepared``:
+        ``prepare(article)``, when another worker computed it already (the same id either way).
         """
         state = self.state
-        v = self.vectorize(article)
+        v = self.vectorize(article, prepared)
         scored = [c for c in self.candidates(article, v) if c.joinable]
         if scored:
             # a story of the same topic that passes the normal bar beats one that needs the strong one

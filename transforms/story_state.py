@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from transforms.records import Article, Story
 
 if TYPE_CHECKING:  # stories.py imports this module
-    from transforms.stories import GrouperState, StoryGrouper
+    from transforms.stories import GrouperState, Prepared, StoryGrouper
 
 MIN_JOURNAL_BYTES = 256_000  # never snapshot before the journal holds this much
 COMPACT_RATIO = 0.25  # snapshot once the journal outweighs this share of the last snapshot
@@ -109,10 +109,11 @@ def new_mark() -> StateMark:
     return StateMark(token=uuid.uuid4().hex)
 
 
-def apply_article(grouper: StoryGrouper, article: Article) -> tuple[list[Story], str]:
-    """One article, as a firing and a rebuild both apply it: close what the horizon ends, assign."""
+def apply_article(grouper: StoryGrouper, article: Article, prepared: Prepared | None = None) -> tuple[list[Story], str]:
+    """One article, as a firing and a rebuild both apply it: close what the horizon ends, assign
+    (with ``prepared`` when a worker computed it; a rebuild computes it again, the same)."""
     closed = grouper.expire(article.published_ts)
-    return closed, grouper.assign(article)
+    return closed, grouper.assign(article, prepared)
 
 
 def rebuild(grouper: StoryGrouper, mark: StateMark, snapshot: bytes | None, journal: Iterable[bytes]) -> GrouperState:
