@@ -60,11 +60,11 @@ once emitted. The CPU is not the limit (``bench/bench_stories.py``: ~900 article
 flat from 1k to 100k articles), nor is the state: it lives in the worker and a firing writes only
 its own articles to a journal (``transforms/story_state.py``; ~3.7 kB per firing of 5 articles at
 1k and at 48k live articles, against the whole state before, 0.87 and 36 MB). What needs no
-state (``StoryGrouper.prepare``) runs before the key, on every worker, so the key does about
-half the work per article on real texts (less on short ones). Past one worker's CPU, shard by a blocking
-key (the region of the article's heaviest country) and add a merge pass over story snapshots
-across shards (same cosine + evidence rule, on stories rather than articles: a few hundred per
-horizon); its costs: one more shuffle, and a cross-region story found late gets an alias
+state (``StoryGrouper.prepare``) runs before the key, on every worker, which takes a fifth
+(short texts) to a half (full articles) of the work per article off the key. Past one worker's
+CPU, shard by a blocking key (the region of the article's heaviest country) and add a merge pass
+over story snapshots across shards (same cosine + evidence rule, on stories rather than articles:
+a few hundred per horizon); its costs: one more shuffle, and a cross-region story found late gets an alias
 record (old id -> surviving id) that the alert stage must honour, so ids are no longer final.
 """
 

@@ -165,8 +165,8 @@ def _single_key(article: Article) -> tuple[str, Article]:
 class PrepareForGroupingFn(beam.DoFn):
     """Per article, on any worker: what grouping needs of the article alone
     (``StoryGrouper.prepare``: words, stems, topic hits, the entity bag, sentence keys), keyed
-    for the one grouping key, whose firings then only do what needs the state (about half of the
-    work per article, measured by ``bench/bench_stories.py``)."""
+    for the one grouping key, whose firings then only do what needs the state (a fifth of the
+    work per article on short texts, half on full articles: ``bench/bench_stories.py``)."""
 
     def __init__(self, config: Mapping[str, Any]) -> None:
         self.config = dict(config)
