@@ -30,7 +30,9 @@ def add_replay_parser(subparsers: Any) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="feed files, .txt articles, or folders of them")
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder (created if missing)")
     p.add_argument("--quiet", action="store_true", help="print only the summary line")
-    p.add_argument("--all", action="store_true", help="list every story, not only the top 10")
+    p.add_argument(
+        "--all", action="store_true", help="list every story and alert (default: 10 largest stories, 30 latest alerts)"
+    )
     p.add_argument(
         "--workers", type=int, default=None, metavar="N", help="processes for per-article work (default: every core)"
     )

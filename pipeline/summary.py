@@ -47,8 +47,8 @@ def top_stories(stories: list[dict[str, Any]], limit: int | None) -> list[dict[s
 
 class Digest:
     """What the summary shows, gathered row by row as the outputs are written: the top stories
-    (every story with ``everything``) and each alert merged with its updates (``merged_alerts``),
-    kept as the few fields the tables print."""
+    (every story with ``everything``) and one row per alert id, to which its updates add their
+    languages; kept as the few fields the tables print."""
 
     def __init__(self, everything: bool = False) -> None:
         self.everything = everything
@@ -94,7 +94,8 @@ class Digest:
 
     @classmethod
     def of_folder(cls, out_dir: Path, everything: bool = False) -> Digest:
-        """The digest of a replay folder already written (its files read once, line by line)."""
+        """The digest of a replay folder written earlier, from its files (tests; a replay itself
+        gives its digest to ``run_replay``)."""
         digest = cls(everything)
         for row in read_jsonl(Path(out_dir) / "stories.jsonl"):
             digest.story(row)
