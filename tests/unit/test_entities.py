@@ -358,6 +358,20 @@ def test_new_mexico_and_latin_america_are_not_states(extractor):
     assert "USA" not in ids(extractor, "across Latin America", "en")
 
 
+def test_new_jersey_is_the_us_state_in_every_script_and_jersey_alone_the_island(extractor):
+    for text, lang in [
+        ("Flooding hit New Jersey and Jersey City on Monday.", "en"),
+        ("El gobernador de Nueva Jersey dijo", "es"),
+        ("Губернатор штата Нью-Джерси заявил", "ru"),
+        ("新泽西州州长表示", "zh"),
+    ]:
+        found = ents(extractor, text, lang)
+        assert "JEY" not in {e.id for e in found}, (lang, found)
+        assert {(e.id, e.country) for e in found} == {("name:new jersey", "USA")}, (lang, found)
+    assert ids(extractor, "Police in Guernsey and Jersey said.", "en") == {"GGY", "JEY"}
+    assert ids(extractor, "Остров Джерси", "ru") == {"JEY"}
+
+
 def test_country_word_used_as_first_name(extractor):
     found = ents(extractor, "Coach Chad Whitmore said Chad would win.", "en")
     assert "person:chad whitmore" in {e.id for e in found}
