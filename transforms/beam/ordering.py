@@ -20,6 +20,18 @@ from apache_beam.utils.timestamp import Timestamp
 S = TypeVar("S")
 
 
+def split_due(buffer: Any, now: Any, key: Any) -> tuple[list[Any], list[Any]]:
+    """The buffered ``(time, ...)`` items due at ``now``, sorted by ``key``, and the later ones,
+    which stay in the buffer."""
+    pending = list(buffer.read())
+    due = sorted((item for item in pending if item[0] <= now), key=key)
+    later = [item for item in pending if item[0] > now]
+    buffer.clear()
+    for item in later:
+        buffer.add(item)
+    return due, later
+
+
 class EventTimeOrderedFn(beam.DoFn, Generic[S]):
     """Buffer ``(key, element)``s; on each watermark timer, handle the due ones in order.
 
@@ -76,12 +88,7 @@ class EventTimeOrderedFn(beam.DoFn, Generic[S]):
         expire: Any = beam.DoFn.TimerParam(EXPIRE),
     ) -> Iterator[Any]:
         now = float(fire_timestamp)
-        pending = list(buffer.read())
-        due = sorted((e for ts, e in pending if ts <= now), key=self.sort_key)
-        later = [(ts, e) for ts, e in pending if ts > now]
-        buffer.clear()
-        for item in later:
-            buffer.add(item)
+        due, later = split_due(buffer, now, lambda item: self.sort_key(item[1]))
         if later:
             earliest = min(ts for ts, _ in later)
             next_due.write(earliest)
@@ -91,7 +98,7 @@ class EventTimeOrderedFn(beam.DoFn, Generic[S]):
         state = state_cell.read()
         if state is None:
             state = self.new_state()
-        for element in due:
+        for _, element in due:
             yield from self.handle(state, element)
         state_cell.write(state)
         if self.idle_expiry_s is not None and due:

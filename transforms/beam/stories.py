@@ -18,6 +18,7 @@ from apache_beam.transforms.window import TimestampedValue
 from apache_beam.utils.timestamp import Timestamp
 
 from transforms import story_state
+from transforms.beam.ordering import split_due
 from transforms.records import Article, event_order, stable_id
 from transforms.shared import built_once, config_key
 from transforms.stories import STORIES, Prepared, StoryGrouper, group_articles, latest_snapshot
@@ -99,12 +100,7 @@ class GroupStoriesFn(beam.DoFn):
         flush: Any = beam.DoFn.TimerParam(FLUSH),
     ) -> Iterator[Any]:
         now = Timestamp.of(fired).micros
-        pending = list(buffer.read())
-        due = sorted((item for item in pending if item[0] <= now), key=lambda item: event_order(item[1]))
-        later = [item for item in pending if item[0] > now]
-        buffer.clear()
-        for item in later:
-            buffer.add(item)
+        due, later = split_due(buffer, now, lambda item: event_order(item[1]))
         if later:
             # The latest pending time, but not one in the future (past the wall clock, or the
             # earliest pending, by FLUSH_SPAN_S): an item dated next week must not hold back
